@@ -1,0 +1,282 @@
+"""MNIST: the 60,000 training and 10,000 test digits the paper trains on (lesson 2 shows one).
+
+Where the four files come from, first match wins:
+  1. the folder named by the environment variable ``NNLESSON_DATA`` (it may be read-only);
+  2. ``data/`` beside the package, in a checkout of the course;
+  3. a download from the public mirrors, with a progress bar.
+A file may be stored gzipped (``train-images-idx3-ubyte.gz``) or not. Every file is checked
+against the SHA-256 of the published original before it is used, so a corrupt, truncated or
+wrong file is caught with a message that names it and says how to fix it. A download is checked
+before it is written, and written atomically (a temporary name, then a rename), so a failed or
+interrupted download never leaves a file behind that a later load would trust.
+
+After the first load the parsed arrays are kept in ``mnist-uint8.npz`` (in the data folder, or in
+``~/.cache/nnlesson`` when that folder is read-only), so that a second load takes a fraction of a
+second.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import stat
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .progress import ProgressBar
+
+# The decompressed originals' SHA-256 and the IDX magic number: 2051 = images, 2049 = labels.
+FILES = {
+    "train_images": ("train-images-idx3-ubyte",
+                     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 2051),
+    "train_labels": ("train-labels-idx1-ubyte",
+                     "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 2049),
+    "test_images": ("t10k-images-idx3-ubyte",
+                    "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 2051),
+    "test_labels": ("t10k-labels-idx1-ubyte",
+                    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 2049),
+}
+# Public copies of the original gzipped files (the original site often refuses downloads).
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+CACHE_NAME = "mnist-uint8.npz"
+FIX = "Fix: run `python -m nnlesson data` with internet access, or copy the four MNIST files there"
+
+
+class DataError(Exception):
+    """A problem with the MNIST files; the message names the file and the fix."""
+
+
+@dataclass
+class Dataset:
+    """Images as columns (the paper's x, pixel values in [0, 1]) and labels as digits 0..9.
+
+    ``X_train`` has shape (784, 60000). In memory it is the transpose of an image-per-row array,
+    so that a mini-batch of columns is one contiguous copy (``training.py`` relies on this).
+    """
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    def subset(self, n_train=None, n_test=None):
+        """The first n_train training and n_test test examples (for quick runs in lessons)."""
+        return Dataset(self.X_train[:, :n_train], self.y_train[:n_train],
+                       self.X_test[:, :n_test], self.y_test[:n_test])
+
+    def __repr__(self):
+        return (f"Dataset({self.X_train.shape[1]} training and {self.X_test.shape[1]} test images "
+                f"of {self.X_train.shape[0]} pixels, {self.X_train.dtype})")
+
+
+def one_hot(y, n=10):
+    """The paper's expected output y: a column with 1 at the label and 0 elsewhere, per example."""
+    y = np.asarray(y)
+    Y = np.zeros((n, y.size))
+    Y[y, np.arange(y.size)] = 1.0
+    return Y
+
+
+def data_dir():
+    """The folder the files are read from: ``$NNLESSON_DATA``, else ``data/`` in the checkout."""
+    env = os.environ.get("NNLESSON_DATA")
+    return Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def cache_dir():
+    """A writable folder for downloads and the parsed cache: the data folder if we may write it."""
+    for folder in (data_dir(), Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) /
+                   "nnlesson", Path(tempfile.gettempdir()) / "nnlesson"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # The mode bits as well as access(): root may write anywhere, but a folder with no
+            # write bits (CI's copy of shared/) was made read-only on purpose.
+            if os.access(folder, os.W_OK) and folder.stat().st_mode & stat.S_IWUSR:
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def load_mnist(dtype=np.float32, mirrors=None, progress=True):
+    """The whole MNIST as a :class:`Dataset`, pixels scaled to [0, 1] in ``dtype``."""
+    raw = load_raw(mirrors=mirrors, progress=progress)
+    scale = np.asarray(1 / 255, dtype=dtype)
+
+    def images(a):  # (n, 28, 28) uint8 -> (784, n) columns, stored image-per-row
+        return (a.reshape(len(a), -1) * scale).T
+    return Dataset(images(raw["train_images"]), raw["train_labels"].astype(np.int64),
+                   images(raw["test_images"]), raw["test_labels"].astype(np.int64))
+
+
+_memory = {}
+
+
+def load_raw(mirrors=None, progress=True):
+    """The four arrays as uint8, verified; parsed once, then read from the cache."""
+    if "raw" in _memory:
+        return _memory["raw"]
+    cached = _read_cache()
+    if cached is None:
+        cached = {key: load_file(key, mirrors=mirrors, progress=progress) for key in FILES}
+        _write_cache(cached)
+    _memory["raw"] = cached
+    return cached
+
+
+def _cache_paths():
+    folders = [data_dir(), cache_dir()]
+    return [f / CACHE_NAME for f in dict.fromkeys(folders) if f is not None]
+
+
+def _read_cache():
+    for path in _cache_paths():
+        if path.exists():
+            try:
+                with np.load(path) as z:
+                    arrays = {key: z[key] for key in FILES}
+                if arrays["train_images"].shape == (60000, 28, 28):
+                    return arrays
+            except Exception:  # a cache we cannot read is only a cache: parse the files again
+                pass
+    return None
+
+
+def _write_cache(arrays):
+    folder = cache_dir()
+    if folder is not None:  # nowhere writable: loading still works, just without a cache
+        try:
+            _atomic_write(folder / CACHE_NAME, lambda f: np.savez(f, **arrays))
+        except OSError:
+            pass
+
+
+def load_file(key, folder=None, mirrors=None, sha256=None, progress=True):
+    """One of the four files as a uint8 array, found locally or downloaded, always verified."""
+    name, expected, magic = FILES[key]
+    expected = sha256 or expected
+    folders = [Path(folder)] if folder else list(dict.fromkeys(f for f in (data_dir(), cache_dir())
+                                                               if f is not None))
+    for f in folders:
+        for path in (f / name, f / (name + ".gz")):
+            if path.exists():
+                return parse(path.read_bytes(), str(path), expected, magic)
+    target = Path(folder) if folder else cache_dir()
+    if target is None:
+        raise DataError(f"{name}: not found in {data_dir()} and no writable folder to download "
+                        f"into. Fix: set NNLESSON_DATA to a folder that holds the MNIST files")
+    return download(key, target, mirrors=mirrors, sha256=expected, progress=progress)
+
+
+def download(key, folder, mirrors=None, sha256=None, progress=True):
+    """Fetch ``<name>.gz`` from the first mirror that works, verify it, then write it atomically."""
+    name, expected, magic = FILES[key]
+    expected = sha256 or expected
+    mirrors = mirrors or os.environ.get("NNLESSON_MIRRORS", "").split() or MIRRORS
+    problems = []
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + name + ".gz"
+        try:
+            body = _fetch(url, progress)
+            array = parse(body, url, expected, magic)
+        except (OSError, DataError) as e:  # URLError, a dropped connection, a bad body: next mirror
+            problems.append(f"{url}: {_reason(e)}")
+            continue
+        _atomic_write(Path(folder) / (name + ".gz"), lambda f: f.write(body))
+        return array
+    raise DataError(f"{name}: not found in {data_dir()} and could not be downloaded "
+                    f"({'; '.join(problems)}). {FIX}, or set NNLESSON_DATA to a folder holding them")
+
+
+def _reason(e):
+    if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError):
+        return f"no connection ({e.reason})"
+    return str(e)
+
+
+def _fetch(url, progress):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        chunks, got = [], 0
+        bar = ProgressBar(total or None, f"downloading {url.rsplit('/', 1)[-1]}", unit="B",
+                          enabled=progress)
+        while chunk := response.read(1 << 16):
+            chunks.append(chunk)
+            got += len(chunk)
+            bar.update(got)
+        bar.close()
+    if total and got != total:
+        raise DataError(f"the connection closed after {got} of {total} bytes")
+    return b"".join(chunks)
+
+
+def parse(raw, source, sha256, magic):
+    """Bytes of an IDX file (gzipped or not) -> verified uint8 array, or a DataError saying why."""
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, OSError, zlib.error) as e:
+            raise DataError(f"{source}: the gzip data is truncated or corrupt ({e}). "
+                            f"Fix: delete it and run `python -m nnlesson data` to fetch a fresh copy")
+    if raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<head")):
+        raise DataError(f"{source}: got an HTML page instead of MNIST data (a login page, an error "
+                        f"page or a moved mirror). Fix: delete it and run `python -m nnlesson data`")
+    array = _parse_idx(raw, source, magic)
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != sha256:
+        raise DataError(f"{source}: SHA-256 {digest[:12]}... does not match the original MNIST "
+                        f"file ({sha256[:12]}...). Fix: delete it and run `python -m nnlesson data`")
+    return array
+
+
+def _parse_idx(raw, source, magic):
+    """IDX: a 4-byte big-endian magic (0x0000 08 ndim), ndim big-endian sizes, then uint8 data."""
+    kind = "images" if magic == 2051 else "labels"
+    fix = "Fix: delete it and run `python -m nnlesson data`"
+    if len(raw) < 8 or int.from_bytes(raw[:4], "big") != magic:
+        found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
+        raise DataError(f"{source}: not an MNIST {kind} file (IDX magic number {found}, "
+                        f"expected {magic}). {fix}")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    expected_dims = 3 if kind == "images" else 1
+    if len(dims) != expected_dims or (kind == "images" and dims[1:] != [28, 28]):
+        raise DataError(f"{source}: IDX header says shape {dims}, expected "
+                        f"{'(n, 28, 28)' if kind == 'images' else '(n,)'}. {fix}")
+    size = int(np.prod(dims))
+    if len(raw) != header + size:
+        raise DataError(f"{source}: {len(raw) - header} bytes of data where the header promises "
+                        f"{size} (truncated or padded). {fix}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def _atomic_write(path, write):
+    """Write to a temporary file in the same folder, then rename: readers see all or nothing."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def verify(mirrors=None, progress=True):
+    """Load and verify all four files (``python -m nnlesson data``); returns a summary per file."""
+    lines = []
+    for key, (name, _, _) in FILES.items():
+        array = load_file(key, mirrors=mirrors, progress=progress)
+        lines.append(f"{name}: {array.shape[0]} {'images' if array.ndim == 3 else 'labels'}, "
+                     f"SHA-256 ok")
+    return lines

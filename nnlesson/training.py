@@ -1,0 +1,98 @@
+"""Mini-batch stochastic gradient descent on MNIST, as the paper trains (lesson 6).
+
+Each epoch shuffles the training set, cuts it into mini-batches of ``batch_size`` examples (the
+last one may be smaller) and takes one ``sgd_step`` per batch. After each epoch the network is
+scored on the 10,000 test images it never trains on.
+"""
+from __future__ import annotations
+
+import numbers
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .data import one_hot
+from .network import check_lr
+
+
+@dataclass
+class History:
+    """What a training run measured."""
+    loss: list = field(default_factory=list)           # batch cost before each step
+    test_accuracy: list = field(default_factory=list)  # % of test images right, after each epoch
+    seconds: list = field(default_factory=list)        # wall time of each epoch's training steps
+    stopped: bool = False                              # True when the callback asked to stop
+
+
+@dataclass
+class Progress:
+    """What the callback sees after every mini-batch. Return True from the callback to stop."""
+    epoch: int          # 0-based
+    batch: int          # 1-based within the epoch
+    batches: int        # per epoch
+    epochs: int
+    loss: float         # this batch's cost
+    history: History
+
+    @property
+    def fraction(self):
+        """How much of the whole run is done, from 0 to 1."""
+        return (self.epoch + self.batch / self.batches) / self.epochs
+
+
+def evaluate(net, X, y):
+    """Test accuracy in %: how often the largest output neuron is the true digit."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != y.size:
+        raise ValueError(f"X must have one column per label: X has shape {X.shape}, "
+                         f"y has {y.size} labels")
+    return 100.0 * float(np.mean(net.predict(X) == y))
+
+
+def check_batch_size(batch_size, n):
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch size must be a whole number of at least 1, got {batch_size!r}")
+    if batch_size > n:
+        raise ValueError(f"batch size {batch_size} is larger than the {n} training examples")
+    return int(batch_size)
+
+
+def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
+    """Train ``net`` in place on ``data`` (a :class:`~nnlesson.data.Dataset`); returns a History.
+
+    The defaults are the paper's best one-epoch setting (batch 40, learning rate 4). ``seed``
+    fixes the shuffling, so a run can be repeated exactly. ``callback(progress)`` is called after
+    every mini-batch; if it returns True, training stops cleanly after that batch, the network
+    keeps what it learned so far and ``history.stopped`` is True.
+    """
+    lr = check_lr(lr)
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
+    # One example per row in memory: a mini-batch is a contiguous gather, and .T (free) turns it
+    # into the paper's columns. Converted to the network's dtype once, not per batch.
+    rows = np.ascontiguousarray(np.asarray(data.X_train).T, dtype=net.dtype)
+    Y_rows = np.ascontiguousarray(one_hot(data.y_train, net.sizes[-1]).T, dtype=net.dtype)
+    net._check_pair(rows[:1].T, Y_rows[:1].T)  # shapes, once, with the network's own messages
+    if not np.all(np.isfinite(rows)):
+        raise ValueError("the training images contain NaN or infinite values")
+    n = len(rows)
+    batch_size = check_batch_size(batch_size, n)
+    batches = -(-n // batch_size)
+    rng = np.random.default_rng(seed)
+    history = History()
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        order = rng.permutation(n)
+        for k in range(batches):
+            idx = order[k * batch_size:(k + 1) * batch_size]
+            loss = net._sgd_step(rows[idx].T, Y_rows[idx].T, lr)
+            history.loss.append(loss)
+            if callback is not None and callback(Progress(epoch, k + 1, batches, epochs, loss, history)):
+                history.stopped = True
+                break
+        history.seconds.append(time.perf_counter() - start)
+        history.test_accuracy.append(evaluate(net, data.X_test, data.y_test))
+        if history.stopped:
+            break
+    return history
