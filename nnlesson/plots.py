@@ -1,0 +1,65 @@
+"""Small plotting helpers shared by the lessons' widgets (first used in lesson 1).
+
+A live plot in a lesson is an ``ipywidgets.Image`` holding PNG bytes: a slider's callback draws a
+new figure, turns it into PNG with :func:`figure_to_png` and puts the bytes in the Image. That
+works the same in JupyterLab, in a headless nbval run and in a browser test, and it needs no
+interactive matplotlib backend.
+
+Figures are made with :func:`new_figure`, which does not register them with ``pyplot``. A slider
+dragged a hundred times therefore leaves no hundred open figures behind (pyplot keeps every
+figure it made until it is closed, and warns after twenty). :func:`figure_to_png` closes the
+figure anyway, so it is also safe with figures that do come from ``pyplot``.
+
+    image = ipywidgets.Image(format="png")
+    fig = new_figure(5, 3)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    image.value = figure_to_png(fig)
+"""
+from __future__ import annotations
+
+import io
+
+from matplotlib.figure import Figure
+
+DPI = 80  # small enough that a slider's redraw stays quick, large enough to read the labels
+
+
+def new_figure(width=6.0, height=4.0):
+    """A matplotlib Figure of ``width`` x ``height`` inches that pyplot does not keep alive.
+
+    It shows in a notebook like any figure (leave it as the last line of a cell, or ``display``
+    it), and it is freed as soon as nothing refers to it.
+    """
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def figure_to_png(fig, dpi=DPI):
+    """The figure rendered as PNG bytes (for ``ipywidgets.Image.value``); the figure is closed."""
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi)
+    finally:
+        close(fig)
+    return buffer.getvalue()
+
+
+def close(fig):
+    """Release a figure, whether or not pyplot knows about it."""
+    import matplotlib.pyplot as plt  # only to tell pyplot: a Figure made with new_figure is unknown to it
+    plt.close(fig)
+    fig.clear()
+
+
+def show(image, message_widget, fig, message):
+    """Put a view's result into its widgets: the figure's PNG in ``image``, the text beside it.
+
+    A lesson's view function returns ``(figure or None, message)``; with ``None`` (bad input)
+    the image is hidden, so the learner sees the message alone instead of a stale plot.
+    """
+    message_widget.value = message
+    if fig is None:
+        image.layout.visibility = "hidden"
+    else:
+        image.value = figure_to_png(fig)
+        image.layout.visibility = "visible"

@@ -1,0 +1,42 @@
+"""The shared plotting helpers: PNG bytes out, nothing left open."""
+import io
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.image as mpimg  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from nnlesson.plots import figure_to_png, new_figure, show  # noqa: E402
+
+
+def test_png_bytes_have_the_figure_size():
+    fig = new_figure(5, 3)
+    fig.subplots().plot([0, 1], [0, 1])
+    png = figure_to_png(fig, dpi=50)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    height, width = mpimg.imread(io.BytesIO(png)).shape[:2]
+    assert (width, height) == (250, 150)
+
+
+def test_no_figures_are_left_open():
+    before = set(plt.get_fignums())
+    for _ in range(30):
+        figure_to_png(new_figure())
+        figure_to_png(plt.figure())  # a pyplot figure is closed too
+    assert set(plt.get_fignums()) == before
+
+
+class FakeImage:
+    def __init__(self):
+        self.value, self.layout = b"", SimpleNamespace(visibility="visible")
+
+
+def test_show_hides_the_image_when_there_is_no_figure():
+    image, text = FakeImage(), SimpleNamespace(value="")
+    show(image, text, new_figure(), "fine")
+    assert image.value.startswith(b"\x89PNG") and image.layout.visibility == "visible"
+    assert text.value == "fine"
+    show(image, text, None, "bad input")
+    assert image.layout.visibility == "hidden" and text.value == "bad input"
