@@ -64,10 +64,17 @@ def positive_float(text):
     return value
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (the usage itself is one --help away)."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m nnlesson",
+    parser = Parser(prog="python -m nnlesson",
                                      description="The nnlesson course's command line.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train the paper's network on MNIST and print its accuracy",
                        description="Train a sigmoid network on MNIST with mini-batch SGD.")

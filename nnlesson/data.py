@@ -91,10 +91,15 @@ def data_dir():
     return Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data"
 
 
+def _candidate_dirs():
+    """Where downloads and the cache may go, in order of preference."""
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return [data_dir(), xdg / "nnlesson", Path(tempfile.gettempdir()) / "nnlesson"]
+
+
 def cache_dir():
     """A writable folder for downloads and the parsed cache: the data folder if we may write it."""
-    for folder in (data_dir(), Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) /
-                   "nnlesson", Path(tempfile.gettempdir()) / "nnlesson"):
+    for folder in _candidate_dirs():
         try:
             folder.mkdir(parents=True, exist_ok=True)
             # The mode bits as well as access(): root may write anywhere, but a folder with no
@@ -133,8 +138,7 @@ def load_raw(mirrors=None, progress=True):
 
 
 def _cache_paths():
-    folders = [data_dir(), cache_dir()]
-    return [f / CACHE_NAME for f in dict.fromkeys(folders) if f is not None]
+    return [folder / CACHE_NAME for folder in _candidate_dirs()]
 
 
 def _read_cache():
@@ -163,8 +167,7 @@ def load_file(key, folder=None, mirrors=None, sha256=None, progress=True):
     """One of the four files as a uint8 array, found locally or downloaded, always verified."""
     name, expected, magic = FILES[key]
     expected = sha256 or expected
-    folders = [Path(folder)] if folder else list(dict.fromkeys(f for f in (data_dir(), cache_dir())
-                                                               if f is not None))
+    folders = [Path(folder)] if folder else _candidate_dirs()
     for f in folders:
         for path in (f / name, f / (name + ".gz")):
             if path.exists():
@@ -212,7 +215,7 @@ def _fetch(url, progress):
             chunks.append(chunk)
             got += len(chunk)
             bar.update(got)
-        bar.close()
+        bar.close(got)
     if total and got != total:
         raise DataError(f"the connection closed after {got} of {total} bytes")
     return b"".join(chunks)

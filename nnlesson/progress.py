@@ -13,11 +13,11 @@ class ProgressBar:
     def __init__(self, total, label, unit="", enabled=True, stream=None):
         self.total, self.label, self.unit, self.enabled = total, label, unit, enabled
         self.stream = stream or sys.stderr
-        self._last = 0.0
+        self._last = -1.0
 
     def update(self, done, suffix=""):
         now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and done != self.total):
+        if not self.enabled or now - self._last < 0.1:
             return  # redrawing more than ten times a second only slows the work down
         self._last = now
         if self.total:
@@ -29,8 +29,11 @@ class ProgressBar:
         self.stream.write("\r" + text + (" " + suffix if suffix else "") + "\033[K")
         self.stream.flush()
 
-    def close(self):
+    def close(self, done=None, suffix=""):
+        """Draw the final state (``done`` defaults to the total) and end the line."""
         if self.enabled:
+            self._last = -1.0
+            self.update(self.total if done is None else done, suffix)
             self.stream.write("\n")
             self.stream.flush()
 

@@ -1,0 +1,212 @@
+"""The MNIST loader: every failure a user can meet, and the download path against a local server."""
+import gzip
+import hashlib
+import http.server
+import os
+import shutil
+import stat
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnlesson import data
+from nnlesson.data import DataError, parse
+
+
+def idx_bytes(kind="labels", n=5, seed=0):
+    """A small, valid IDX file: magic, sizes, then uint8 data."""
+    rng = np.random.default_rng(seed)
+    if kind == "labels":
+        header, body = (2049).to_bytes(4, "big") + n.to_bytes(4, "big"), rng.integers(0, 10, n)
+    else:
+        header = (2051).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in (n, 28, 28))
+        body = rng.integers(0, 256, n * 784)
+    return header + body.astype(np.uint8).tobytes()
+
+
+def sha(raw):
+    return hashlib.sha256(raw).hexdigest()
+
+
+# ---- parsing: one clear DataError per kind of damage, naming the file ----
+
+def test_a_good_file_parses_gzipped_or_not():
+    raw = idx_bytes("images", 3)
+    for blob in (raw, gzip.compress(raw)):
+        a = parse(blob, "x", sha(raw), 2051)
+        assert a.shape == (3, 28, 28) and a.dtype == np.uint8
+        assert a.tobytes() == raw[16:]
+
+
+@pytest.mark.parametrize("blob, message", [
+    (gzip.compress(idx_bytes())[:-9], "truncated or corrupt"),
+    (b"\x1f\x8b" + b"\x00" * 40, "truncated or corrupt"),
+    (b"<!DOCTYPE html><html><body>Not Found</body></html>", "HTML page"),
+    (gzip.compress(b"<html><head></head></html>"), "HTML page"),
+    ((2051).to_bytes(4, "big") + b"\x00" * 20, "IDX magic number 2051, expected 2049"),
+    (b"PK\x03\x04zipfile", "magic number"),
+    (b"\x00\x00", "magic number None"),
+    ((2049).to_bytes(4, "big") + (10).to_bytes(4, "big") + b"\x01" * 7, "truncated or padded"),
+    (idx_bytes() + b"\x00", "truncated or padded"),
+])
+def test_damaged_files_get_a_clear_error_naming_the_file(blob, message):
+    with pytest.raises(DataError, match=message) as err:
+        parse(blob, "/some/where/train-labels-idx1-ubyte.gz", sha(idx_bytes()), 2049)
+    assert str(err.value).startswith("/some/where/train-labels-idx1-ubyte.gz")
+    assert "Fix:" in str(err.value)
+
+
+def test_image_header_with_wrong_dimensions():
+    raw = (2051).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in (1, 27, 29))
+    with pytest.raises(DataError, match=r"shape \[1, 27, 29\]"):
+        parse(raw + bytes(27 * 29), "f", sha(raw), 2051)
+
+
+def test_checksum_mismatch_names_both_digests():
+    raw = idx_bytes(seed=1)
+    with pytest.raises(DataError, match="SHA-256 .* does not match"):
+        parse(raw, "f", sha(idx_bytes(seed=2)), 2049)
+
+
+# ---- a local HTTP server standing in for the mirrors ----
+
+class Mirror(http.server.BaseHTTPRequestHandler):
+    files = {}  # path -> bytes, filled by the fixture
+
+    def do_GET(self):  # noqa: N802 (the name http.server asks for)
+        mode, _, name = self.path.strip("/").partition("/")
+        body = self.files.get(name)
+        if mode == "missing" or body is None:
+            self.send_error(404)
+            return
+        if mode == "html":
+            body = b"<!doctype html><html><body>Please log in</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        # "die": the connection drops after half the promised bytes.
+        self.wfile.write(body[:len(body) // 2] if mode == "die" else body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def mirror():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def labels(monkeypatch, tmp_path):
+    """A small synthetic train-labels file served by the mirror, and its checksum."""
+    raw = idx_bytes("labels", 50)
+    Mirror.files = {"train-labels-idx1-ubyte.gz": gzip.compress(raw)}
+    monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return raw
+
+
+def test_download_verifies_then_writes_atomically(mirror, labels, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    a = data.download("train_labels", folder, mirrors=[f"{mirror}/good/"], sha256=sha(labels),
+                      progress=False)
+    assert a.tobytes() == labels[8:]
+    assert sorted(p.name for p in folder.iterdir()) == ["train-labels-idx1-ubyte.gz"]
+    # A later load reads the stored file (the mirror is gone) and verifies it again.
+    assert data.load_file("train_labels", folder=folder, mirrors=["http://127.0.0.1:9/"],
+                          sha256=sha(labels)).tobytes() == labels[8:]
+
+
+@pytest.mark.parametrize("mode, message", [
+    ("die", "closed after"),
+    ("html", "HTML page"),
+    ("missing", "404"),
+])
+def test_failed_downloads_leave_nothing_behind(mirror, labels, tmp_path, mode, message):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with pytest.raises(DataError, match=message) as err:
+        data.download("train_labels", folder, mirrors=[f"{mirror}/{mode}/"], sha256=sha(labels),
+                      progress=False)
+    assert "train-labels-idx1-ubyte" in str(err.value) and "Fix:" in str(err.value)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_bad_mirror_falls_through_to_the_next(mirror, labels, tmp_path):
+    a = data.download("train_labels", tmp_path, mirrors=[f"{mirror}/html/", f"{mirror}/good/"],
+                      sha256=sha(labels), progress=False)
+    assert a.size == 50 and (tmp_path / "train-labels-idx1-ubyte.gz").exists()
+
+
+def test_no_data_and_no_network(labels, tmp_path):
+    with pytest.raises(DataError, match="no connection") as err:
+        data.load_file("train_labels", mirrors=["http://127.0.0.1:9/"], progress=False)
+    text = str(err.value)
+    assert "train-labels-idx1-ubyte" in text and "NNLESSON_DATA" in text
+    assert "python -m nnlesson data" in text
+
+
+def test_a_corrupt_local_file_is_reported_not_trusted(labels, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels)[:-20])
+    with pytest.raises(DataError, match="truncated or corrupt") as err:
+        data.load_file("train_labels", sha256=sha(labels), progress=False)
+    assert str(folder / "train-labels-idx1-ubyte.gz") in str(err.value)
+
+
+# ---- the real MNIST ----
+
+def test_real_mnist_shapes_and_values(mnist):
+    assert mnist.X_train.shape == (784, 60000) and mnist.X_test.shape == (784, 10000)
+    assert mnist.y_train.shape == (60000,) and mnist.y_test.shape == (10000,)
+    assert mnist.X_train.min() == 0 and mnist.X_train.max() == 1
+    assert np.bincount(mnist.y_train).tolist()[:3] == [5923, 6742, 5958]  # the published counts
+    assert mnist.X_train.T.flags.c_contiguous  # one image per row in memory (training.py)
+
+
+def test_real_mnist_download_path_against_a_local_mirror(mnist_folder, mirror, monkeypatch,
+                                                        tmp_path):
+    """The real files, served over HTTP, pass the real checksums."""
+    Mirror.files = {p.name: p.read_bytes() for p in mnist_folder.glob("*-ubyte.gz")}
+    monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "fresh"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "_memory", {})
+    lines = data.verify(mirrors=[f"{mirror}/good/"], progress=False)
+    assert len(lines) == 4 and all("SHA-256 ok" in line for line in lines)
+    assert len(list((tmp_path / "fresh").glob("*.gz"))) == 4
+
+
+def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path):
+    """CI's copy of shared/ is read-only: loading works, the cache goes to ~/.cache."""
+    ro = tmp_path / "ro"
+    shutil.copytree(mnist_folder, ro, ignore=shutil.ignore_patterns("*.npz", "*.part"))
+    for p in [ro, *ro.iterdir()]:
+        p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    monkeypatch.setenv("NNLESSON_DATA", str(ro))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "_memory", {})
+    first = data.load_mnist(progress=False)
+    cache = tmp_path / "cache" / "nnlesson" / data.CACHE_NAME
+    assert cache.exists() and not (ro / data.CACHE_NAME).exists()
+    # The second load comes from the cache alone: hide the source files to prove it.
+    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("NNLESSON_MIRRORS", "http://127.0.0.1:9/")
+    second = data.load_mnist(progress=False)
+    assert np.array_equal(first.X_test, second.X_test)
+    # A damaged cache is only a cache: it is rebuilt from the files, never trusted.
+    cache.write_bytes(cache.read_bytes()[:1000])
+    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setenv("NNLESSON_DATA", str(ro))
+    third = data.load_mnist(progress=False)
+    assert np.array_equal(first.y_train, third.y_train)
+    assert cache.stat().st_size > 40_000_000

@@ -1,0 +1,164 @@
+"""The network against independent references: finite differences and a per-example loop."""
+import numpy as np
+import pytest
+
+from nnlesson import Network, sigmoid, sigmoid_prime
+from nnlesson.bench import naive_backprop
+
+
+def central_differences(net, X, Y, params):
+    """dC/dp for each (list, l, index) in params, by (C(p + eps) - C(p - eps)) / 2 eps."""
+    eps, grads = 1e-6, []
+    for which, l, idx in params:
+        P = getattr(net, which)[l]
+        keep = P[idx]
+        P[idx] = keep + eps
+        up = cost_of(net, X, Y)
+        P[idx] = keep - eps
+        down = cost_of(net, X, Y)
+        P[idx] = keep
+        grads.append((up - down) / (2 * eps))
+    return np.array(grads)
+
+
+def cost_of(net, X, Y):
+    """The batch cost, written out here from its definition: mean over examples of sum (a - y)^2."""
+    return np.sum((net.feedforward(X) - Y) ** 2) / X.shape[1]
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+
+
+def all_params(net):
+    return [(which, l, idx) for l in range(1, net.L + 1) for which in ("W", "b")
+            for idx in np.ndindex(getattr(net, which)[l].shape)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_backprop_matches_finite_differences_on_random_small_networks(seed):
+    rng = np.random.default_rng(seed)
+    sizes = tuple(rng.integers(1, 6, size=rng.integers(2, 5)))
+    net = Network(sizes, init="classic", seed=seed)
+    m = int(rng.integers(1, 7))
+    X, Y = rng.random((sizes[0], m)), rng.random((sizes[-1], m))
+    nabla_W, nabla_b = net.backprop(X, Y)
+    params = all_params(net)
+    analytic = np.array([(nabla_W if w == "W" else nabla_b)[l][idx] for w, l, idx in params])
+    assert relative_error(analytic, central_differences(net, X, Y, params)) < 1e-7
+
+
+def test_backprop_spot_check_on_the_papers_784_32_16_10_network():
+    rng = np.random.default_rng(1)
+    net = Network((784, 32, 16, 10), init="scaled", seed=3)
+    X, Y = rng.random((784, 5)), np.eye(10)[:, rng.integers(0, 10, 5)]
+    nabla_W, nabla_b = net.backprop(X, Y)
+    params = []
+    for l in range(1, 4):
+        for _ in range(6):
+            params.append(("W", l, tuple(rng.integers(0, s) for s in net.W[l].shape)))
+        params.append(("b", l, (int(rng.integers(0, net.b[l].shape[0])), 0)))
+    analytic = np.array([(nabla_W if w == "W" else nabla_b)[l][idx] for w, l, idx in params])
+    assert relative_error(analytic, central_differences(net, X, Y, params)) < 1e-7
+
+
+def test_batch_gradient_is_the_mean_of_per_example_gradients():
+    rng = np.random.default_rng(2)
+    net = Network((6, 5, 4, 3), seed=2)
+    X, Y = rng.random((6, 8)), rng.random((3, 8))
+    nabla_W, nabla_b = net.backprop(X, Y)
+    per_example = [naive_backprop(net, X[:, i:i + 1], Y[:, i:i + 1]) for i in range(8)]
+    for l in range(1, 4):
+        np.testing.assert_allclose(nabla_W[l], np.mean([g[0][l] for g in per_example], axis=0),
+                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(nabla_b[l], np.mean([g[1][l] for g in per_example], axis=0),
+                                   rtol=1e-12, atol=1e-15)
+
+
+def test_feedforward_is_the_papers_formula_layer_by_layer():
+    rng = np.random.default_rng(0)
+    net = Network((3, 4, 2), seed=5)
+    x = rng.random(3)
+    a1 = 1 / (1 + np.exp(-(net.W[1] @ x.reshape(3, 1) + net.b[1])))
+    a2 = 1 / (1 + np.exp(-(net.W[2] @ a1 + net.b[2])))
+    np.testing.assert_allclose(net.feedforward(x), a2, rtol=1e-14)
+    assert net.W[1].shape == (4, 3) and net.b[1].shape == (4, 1) and net.W[0] is None
+
+
+def test_sgd_step_moves_against_the_gradient_and_lowers_the_cost():
+    rng = np.random.default_rng(4)
+    net = Network((4, 3, 2), seed=1)
+    X, Y = rng.random((4, 10)), rng.random((2, 10))
+    before = cost_of(net, X, Y)
+    nabla_W, _ = net.backprop(X, Y)
+    W1 = net.W[1].copy()
+    returned = net.sgd_step(X, Y, lr=0.1)
+    np.testing.assert_allclose(net.W[1], W1 - 0.1 * nabla_W[1], rtol=1e-14)
+    assert returned == pytest.approx(before, rel=1e-12)
+    assert cost_of(net, X, Y) < before
+
+
+def test_sigmoid_at_extreme_inputs_is_exact_and_silent():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # any overflow or invalid operation fails the test
+        for dtype in (np.float64, np.float32):
+            z = np.array([-1e6, -1000, -710, -89, 0, 89, 710, 1000, 1e6], dtype=dtype)
+            s = sigmoid(z)
+            assert s.dtype == dtype and np.all(np.isfinite(s))
+            tiny = 1e-34 if dtype == np.float32 else 1e-300  # e^-z itself is below what we clip
+            assert 0 <= s[0] < tiny and s[-1] == 1 and s[4] == 0.5
+            assert np.all(np.diff(s) >= 0)
+            assert np.all(sigmoid_prime(z) >= 0)
+    assert sigmoid(np.float64(-700)) > 0  # not flushed to zero where float64 can still say it
+    np.testing.assert_allclose(sigmoid_prime(np.array([0.0, 2.0])),
+                               [0.25, np.exp(-2) / (1 + np.exp(-2)) ** 2], rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_learning_rate_20_saturates_without_warnings_or_nan(dtype):
+    rng = np.random.default_rng(0)
+    net = Network((20, 8, 4), init="classic", seed=0, dtype=dtype)
+    X, Y = rng.random((20, 10)) * 50, np.eye(4)[:, rng.integers(0, 4, 10)]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        for _ in range(200):
+            net.sgd_step(X, Y, lr=20)
+        assert np.all(np.isfinite(net.feedforward(X)))
+    assert all(net.W[l].dtype == dtype for l in (1, 2))
+
+
+def test_float32_on_request_and_float64_by_default():
+    assert Network((3, 2)).W[1].dtype == np.float64
+    net = Network((3, 2), dtype=np.float32)
+    assert net.feedforward(np.ones(3)).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in net.backprop(np.ones((3, 2)), np.ones((2, 2)))[0][1:])
+
+
+def test_initialisations_are_named_seeded_and_scaled():
+    a, b = Network(seed=7), Network(seed=7)
+    assert all(np.array_equal(a.W[l], b.W[l]) for l in (1, 2, 3))
+    assert not np.array_equal(a.W[1], Network(seed=8).W[1])
+    classic, scaled = Network(init="classic", seed=0), Network(init="scaled", seed=0)
+    assert classic.W[1].std() == pytest.approx(1.0, rel=0.02)
+    assert scaled.W[1].std() == pytest.approx(1 / np.sqrt(784), rel=0.02)
+    assert scaled.W[2].std() == pytest.approx(1 / np.sqrt(32), rel=0.1)
+    assert Network().n_params == 25818 == sum(n * (m + 1) for m, n in [(784, 32), (32, 16), (16, 10)])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda net: net.feedforward(np.ones((5, 2))), r"shape \(784, m\)"),
+    (lambda net: net.feedforward(np.ones((2, 784))), "transpose"),
+    (lambda net: net.feedforward(np.full((784, 1), np.nan)), "NaN"),
+    (lambda net: net.backprop(np.ones((784, 3)), np.ones((10, 2))), "3 examples but Y has 2"),
+    (lambda net: net.backprop(np.ones((784, 3)), np.ones((9, 3))), r"Y must have shape \(10, m\)"),
+    (lambda net: net.sgd_step(np.ones((784, 1)), np.ones((10, 1)), lr=0), "positive"),
+    (lambda net: net.sgd_step(np.ones((784, 1)), np.ones((10, 1)), lr=-1), "positive"),
+    (lambda net: net.sgd_step(np.ones((784, 1)), np.ones((10, 1)), lr=float("nan")), "positive"),
+    (lambda net: net.sgd_step(np.ones((784, 1)), np.ones((10, 1)), lr="4"), "positive"),
+    (lambda net: Network((784,)), "at least two"),
+    (lambda net: Network((784, 0, 10)), "positive whole"),
+    (lambda net: Network((784, 2.5, 10)), "positive whole"),
+    (lambda net: Network(init="zeros"), "init must be one of"),
+    (lambda net: Network(dtype=np.int32), "float32 or float64"),
+])
+def test_bad_arguments_get_a_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(Network())

@@ -1,0 +1,79 @@
+"""Training on the real MNIST: the accuracies the course promises, and a callback that can stop."""
+import numpy as np
+import pytest
+
+from nnlesson import Network, evaluate, train
+from nnlesson.bench import naive_epoch
+from nnlesson.data import one_hot
+
+
+@pytest.mark.parametrize("init, floor", [("scaled", 92.5), ("classic", 88.5)])
+def test_one_epoch_at_the_papers_best_setting(mnist, init, floor):
+    """Batch 40, lr 4, one epoch of 60,000 images: the paper reached 83.50 %."""
+    accuracies = []
+    for seed in range(3):
+        history = train(Network(init=init, seed=seed), mnist, epochs=1, batch_size=40, lr=4,
+                        seed=seed)
+        accuracies.append(history.test_accuracy[-1])
+        assert len(history.loss) == 1500 and len(history.seconds) == 1
+    assert np.mean(accuracies) >= floor, accuracies
+
+
+def test_train_is_the_textbook_loop_batched(mnist):
+    """Same order, same steps: train() and the per-example loop give the same weights."""
+    small = mnist.subset(600, 100)
+    a, b = Network((784, 8, 10), seed=1), Network((784, 8, 10), seed=1)
+    train(a, small, epochs=1, batch_size=32, lr=2.0, seed=5)  # 600 = 18 * 32 + 24: a short last batch
+    naive_epoch(b, np.ascontiguousarray(small.X_train), one_hot(small.y_train), 32, 2.0, seed=5)
+    for l in (1, 2):
+        np.testing.assert_allclose(a.W[l], b.W[l], rtol=1e-10, atol=1e-12)
+
+
+def test_the_callback_sees_progress_and_can_stop(mnist):
+    small = mnist.subset(2000, 500)
+    seen = []
+
+    def callback(progress):
+        seen.append((progress.epoch, progress.batch, progress.fraction))
+        return progress.batch == 7
+
+    net = Network(seed=0)
+    before = net.W[1].copy()
+    history = train(net, small, epochs=3, batch_size=100, lr=3, callback=callback)
+    assert history.stopped and len(history.loss) == 7 and seen[-1][:2] == (0, 7)
+    assert seen[-1][2] == pytest.approx(7 / 60)
+    assert len(history.test_accuracy) == 1 and not np.array_equal(net.W[1], before)
+
+
+def test_same_seed_same_run(mnist):
+    small = mnist.subset(1000, 1000)
+    runs = [train(Network(seed=3), small, epochs=2, batch_size=10, lr=1, seed=4) for _ in range(2)]
+    assert runs[0].loss == runs[1].loss and len(runs[0].test_accuracy) == 2
+
+
+def test_evaluate_counts_correct_predictions(mnist):
+    net = Network(seed=0)
+    X, y = mnist.X_test[:, :50], mnist.y_test[:50]
+    assert evaluate(net, X, y) == 100 * np.mean(np.argmax(net.feedforward(X), axis=0) == y)
+    with pytest.raises(ValueError, match="one column per label"):
+        evaluate(net, X, y[:10])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(lr=0), "learning rate"), (dict(lr=-4), "learning rate"),
+    (dict(batch_size=0), "batch size"), (dict(batch_size=2.5), "batch size"),
+    (dict(batch_size=101), "larger than the 100"), (dict(epochs=0), "epochs"),
+])
+def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        train(Network(seed=0), mnist.subset(100, 10), **kwargs)
+
+
+def test_data_of_the_wrong_shape_or_with_nan(mnist):
+    small = mnist.subset(100, 10)
+    with pytest.raises(ValueError, match=r"X must have shape \(100, m\).* got \(784, 1\)"):
+        train(Network((100, 10)), small)
+    small.X_train = small.X_train.copy()
+    small.X_train[3, 7] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        train(Network(), small)
