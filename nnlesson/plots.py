@@ -8,7 +8,9 @@ interactive matplotlib backend.
 Figures are made with :func:`new_figure`, which does not register them with ``pyplot``. A slider
 dragged a hundred times therefore leaves no hundred open figures behind (pyplot keeps every
 figure it made until it is closed, and warns after twenty). :func:`figure_to_png` closes the
-figure anyway, so it is also safe with figures that do come from ``pyplot``.
+figure anyway, so it is also safe with figures that do come from ``pyplot``. A figure from
+:func:`new_figure` also shows itself as a PNG when it is the last line of a notebook cell, which a
+plain matplotlib Figure does not do without pyplot.
 
     image = ipywidgets.Image(format="png")
     fig = new_figure(5, 3)
@@ -20,16 +22,25 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.figure import Figure
+import matplotlib.figure
 
 DPI = 80  # small enough that a slider's redraw stays quick, large enough to read the labels
 
 
-def new_figure(width=6.0, height=4.0):
-    """A matplotlib Figure of ``width`` x ``height`` inches that pyplot does not keep alive.
+class Figure(matplotlib.figure.Figure):
+    """A matplotlib Figure that a notebook displays as a PNG, with or without pyplot."""
 
-    It shows in a notebook like any figure (leave it as the last line of a cell, or ``display``
-    it), and it is freed as soon as nothing refers to it.
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=DPI)
+        return buffer.getvalue()
+
+
+def new_figure(width=6.0, height=4.0):
+    """A Figure of ``width`` x ``height`` inches that pyplot does not keep alive.
+
+    Leave it as the last line of a cell (or ``display`` it) to see it; it is freed as soon as
+    nothing refers to it.
     """
     return Figure(figsize=(width, height), layout="constrained")
 

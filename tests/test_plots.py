@@ -40,3 +40,9 @@ def test_show_hides_the_image_when_there_is_no_figure():
     assert text.value == "fine"
     show(image, text, None, "bad input")
     assert image.layout.visibility == "hidden" and text.value == "bad input"
+
+
+def test_a_new_figure_shows_itself_as_png_in_a_notebook():
+    fig = new_figure(2, 2)
+    fig.subplots().plot([0, 1])
+    assert fig._repr_png_().startswith(b"\x89PNG")
