@@ -1,0 +1,303 @@
+"""Lesson 6's dashboard without a browser: real MNIST runs in a real background thread.
+
+Every Trainer and Dashboard made here is stopped and waited for at the end of its test, and the
+last fixture checks that no training thread outlives a test. Speeds are printed (run with -s),
+never asserted.
+"""
+import dataclasses
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlesson.data import Dataset
+from nnlesson.dashboard import (Dashboard, Settings, Trainer, block_means, check_settings,
+                                hidden_sizes, training_figure)
+from nnlesson.plots import figure_to_png
+
+LONG = Settings(n_train=60000, epochs=20, batch_size=10, lr=1.0)  # minutes: only ever stopped
+
+
+def training_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("nnlesson-run")]
+
+
+@pytest.fixture
+def made():
+    """A list to put Trainers and Dashboards in; each is stopped and waited for afterwards."""
+    things = []
+    yield things
+    for thing in things:
+        thing.stop()
+    for thing in things:
+        thing.wait(timeout=30)
+    assert not training_threads(), "a training thread outlived its test"
+
+
+@pytest.fixture
+def trainer(mnist, made):
+    t = Trainer(mnist)
+    made.append(t)
+    return t
+
+
+def until(condition, timeout=30.0):
+    """Poll ``condition`` until true; False after ``timeout`` seconds (only a safety net)."""
+    end = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > end:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+# ---- settings -------------------------------------------------------------------------------------
+
+def test_the_default_settings_can_train():
+    assert check_settings(Settings()) == []
+
+
+@pytest.mark.parametrize("change, words", [
+    (dict(lr=-1.0), "learning rate must be a positive number"),
+    (dict(lr=0), "learning rate"),
+    (dict(batch_size=200, n_train=100), "batch size 200 is larger than the 100 training examples"),
+    (dict(batch_size=0), "batch size must be a whole number"),
+    (dict(n_train=0), "number of training images must be a whole number from 1 to 60,000"),
+    (dict(n_train=70000), "from 1 to 60,000"),
+    (dict(epochs=0), "epochs must be"),
+    (dict(hidden="32, sixteen"), "whole numbers such as 32, 16"),
+    (dict(hidden=(32, 0)), "each hidden layer needs 1 to"),
+    (dict(init="zeros"), "scaled, classic"),
+    (dict(seed=-1), "seed"),
+])
+def test_bad_settings_are_explained(change, words):
+    problems = check_settings(dataclasses.replace(Settings(), **change))
+    assert len(problems) == 1 and words in problems[0], problems
+
+
+def test_every_problem_is_reported_at_once():
+    assert len(check_settings(Settings(n_train=0, lr=-1, epochs=0, init="?"))) == 4
+
+
+def test_hidden_layers_from_text():
+    assert hidden_sizes("32, 16") == (32, 16)
+    assert hidden_sizes("64 32 16") == (64, 32, 16)
+    assert hidden_sizes("") == ()
+    assert Settings(hidden="").sizes == (784, 10)
+
+
+# ---- the trainer --------------------------------------------------------------------------------
+
+def test_a_run_trains_to_the_end(trainer):
+    run = trainer.start(Settings(n_train=5000, batch_size=10, lr=1.0, epochs=2))
+    trainer.wait()
+    assert run.state == "finished" and not run.history.stopped
+    assert len(run.history.loss) == 2 * 500
+    assert len(run.history.test_accuracy) == 2
+    assert run.history.test_accuracy[-1] > 60  # 10 % is guessing; it measures about 80 %
+    assert run.accuracy and all(0 <= a <= 100 for _, a in run.accuracy)
+    assert run.fraction == 1.0
+
+
+def test_stop_stops_the_run(trainer):
+    run = trainer.start(LONG)
+    assert until(lambda: len(run.history.loss) > 10)
+    asked = time.perf_counter()
+    trainer.stop()
+    trainer.wait(timeout=30)
+    print(f"\nstop -> thread ended: {time.perf_counter() - asked:.3f} s")
+    assert not trainer.running
+    assert run.state == "stopped" and run.history.stopped
+    total = run.batches * LONG.epochs
+    assert 10 < len(run.history.loss) < total
+    assert len(run.history.test_accuracy) == 1  # scored once, on the network as it stopped
+    assert 0 < run.fraction < 1
+
+
+def test_start_during_a_run_starts_nothing_and_runs_never_mix(trainer):
+    first = trainer.start(LONG)
+    assert until(lambda: len(first.history.loss) > 0)
+    assert trainer.start(Settings(n_train=1000)) is None
+    assert trainer.runs == 1 and trainer.run is first
+    trainer.stop()
+    trainer.wait()
+    kept = list(first.history.loss)
+    second = trainer.start(Settings(n_train=1000, batch_size=10))
+    trainer.wait()
+    assert trainer.runs == 2 and second.number == 2
+    assert first.history.loss == kept  # the second run added nothing to the first
+    assert len(second.history.loss) == 100 and second.history is not first.history
+
+
+def test_impossible_settings_fail_with_a_message_and_start_no_thread(trainer):
+    run = trainer.start(Settings(n_train=100, batch_size=500, lr=-2.0))
+    assert run.state == "failed" and not trainer.running
+    assert "cannot train" in run.message and "learning rate" in run.message
+    assert "batch size 500" in run.message
+    assert trainer.wait() is run
+
+
+def test_an_error_inside_the_thread_becomes_a_message(mnist, made):
+    X = np.array(mnist.X_train[:, :100])
+    X[0, 99] = np.nan  # in the last image: the first 50 are clean
+    broken = Dataset(X, mnist.y_train[:100], mnist.X_test[:, :100], mnist.y_test[:100])
+    trainer = Trainer(broken)
+    made.append(trainer)
+    run = trainer.start(Settings(n_train=100))
+    trainer.wait()
+    assert run.state == "failed" and "NaN" in run.message
+    assert not trainer.running
+    assert trainer.start(Settings(n_train=50, batch_size=10)) is not None  # still usable
+    trainer.wait()
+    assert trainer.run.state == "finished"
+
+
+def test_a_huge_learning_rate_saturates_without_warnings(mnist, made):
+    trainer = Trainer(mnist)
+    made.append(trainer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = trainer.start(Settings(n_train=2000, batch_size=40, lr=20.0))
+        trainer.wait()
+        png = figure_to_png(run.figure())
+    assert run.state == "finished", run.message
+    assert 5 < run.history.test_accuracy[-1] < 20  # guessing is 10 %
+    assert np.all(np.isfinite(run.history.loss))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_updates_come_from_the_thread_and_the_first_one_is_quick(mnist, made):
+    times = []
+    trainer = Trainer(mnist, on_update=lambda run: times.append(
+        (time.perf_counter(), len(run.history.loss), figure_to_png(run.figure()))))
+    made.append(trainer)
+    started = time.perf_counter()
+    run = trainer.start(LONG)
+    assert until(lambda: len(times) >= 6)
+    trainer.stop()
+    trainer.wait()
+    (first, n_first, png), *later = times
+    rate = (len(times) - 1) / (times[-1][0] - first)
+    print(f"\nstart -> first plotted loss point: {first - started:.3f} s; "
+          f"then {rate:.1f} redraws per second")
+    assert n_first >= 1 and png.startswith(b"\x89PNG")
+    assert [n for _, n, _ in times] == sorted(n for _, n, _ in times)  # the curve only grows
+
+
+# ---- the loss curve -------------------------------------------------------------------------------
+
+def test_block_means():
+    ends, means = block_means([1, 2, 3, 4, 5], 2)
+    assert ends.tolist() == [2, 4, 5] and means.tolist() == [1.5, 3.5, 5.0]
+    assert block_means([], 3)[0].size == 0
+    assert block_means([7.0], 10)[1].tolist() == [7.0]
+    ends, means = block_means([np.nan, np.inf, 1.0, 3.0, np.nan, np.nan], 2)
+    assert ends.tolist() == [4] and means.tolist() == [2.0]
+    with pytest.raises(ValueError, match="k must be"):
+        block_means([1.0], 0)
+
+
+def test_block_means_of_huge_costs_do_not_overflow():
+    with np.errstate(all="raise"):
+        _, means = block_means([1e308] * 7, 3)
+    assert np.allclose(means, 1e308)
+
+
+def lines_are_finite(fig):
+    return all(np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
+               for ax in fig.axes for line in ax.get_lines())
+
+
+@pytest.mark.parametrize("loss", [[], [0.5], [1.0] * 300, [1e308] * 50, [np.nan, 2.0, np.inf],
+                                  [np.nan] * 5, list(np.linspace(3, 0.1, 5000))])
+def test_training_figure_draws_any_history(loss):
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        fig = training_figure(loss, batches=50, accuracy=[(1, 9.0)], test_accuracy=[50.0],
+                              total=100, paper=83.5)
+        assert lines_are_finite(fig)
+        assert figure_to_png(fig).startswith(b"\x89PNG")
+
+
+def test_training_figure_thins_a_long_run():
+    fig = training_figure(np.ones(100_000), batches=60000)
+    assert max(len(line.get_xdata()) for line in fig.axes[0].get_lines()) <= 2000
+
+
+# ---- the widgets ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def dash(mnist, made):
+    d = Dashboard(mnist)
+    made.append(d)
+    return d
+
+
+def classes(widget):
+    return set(widget._dom_classes)
+
+
+def test_the_browser_test_finds_its_widgets(dash):
+    import ipywidgets as W
+    wanted = {"nnl-train-n": dash.n_train, "nnl-train-lr": dash.lr, "nnl-train": dash.train_button,
+              "nnl-stop": dash.stop_button, "nnl-progress": dash.progress,
+              "nnl-status": dash.status, "nnl-loss-plot": dash.loss_plot}
+    for css, widget in wanted.items():
+        assert css in classes(widget)
+    assert isinstance(dash.progress, W.FloatProgress) and isinstance(dash.status, W.HTML)
+    assert isinstance(dash.loss_plot, W.Image) and bytes(dash.loss_plot.value).startswith(b"\x89PNG")
+
+
+def test_run_trains_and_shows_the_results(dash):
+    run = dash.run(n_train=2000, epochs=1)
+    assert run.state == "finished" and dash.settings().n_train == 2000
+    assert dash.progress.value == 1.0
+    assert f"finished: test accuracy {run.history.test_accuracy[-1]:.2f} %" in dash.status.value
+    assert "50 loss points" in dash.status.value
+    for image in (dash.loss_plot, dash.confusion, dash.mistakes, dash.weights):
+        assert bytes(image.value).startswith(b"\x89PNG")
+    assert "the paper got 83.50 %" in dash.comparison.value
+
+
+def test_buttons_start_stop_and_never_run_twice(dash):
+    dash.set(n_train=60000, epochs=20, batch_size=10, lr=1.0)
+    assert dash.trainer.runs == 0  # set() starts nothing
+    dash.train_button.click()
+    run = dash.trainer.run
+    assert until(lambda: len(run.history.loss) > 0 and "training: epoch 1/20" in dash.status.value)
+    dash.train_button.click()
+    assert dash.trainer.runs == 1 and "already training" in dash.status.value
+    assert until(lambda: dash.progress.value > 0)
+    dash.stop_button.click()
+    assert until(lambda: "stopped after epoch" in dash.status.value)
+    dash.wait()
+    assert run.state == "stopped" and not dash.trainer.running
+    dash.stop_button.click()
+    assert "nothing to stop" in dash.status.value
+
+
+def test_a_setting_changed_during_a_run_restarts_it(dash):
+    dash.set(n_train=60000, epochs=20, batch_size=10, lr=1.0)
+    first = dash.start()
+    assert until(lambda: len(first.history.loss) > 0)
+    dash.lr.value = 0.5  # as if the slider were released here
+    second = dash.trainer.run
+    assert first.state == "stopped" and second is not first and second.settings.lr == 0.5
+    assert until(lambda: len(second.history.loss) > 0)
+    assert "settings changed: the run restarted with them" in dash.status.value
+    assert len(training_threads()) == 1
+
+
+def test_an_impossible_setting_shows_a_message_and_the_dashboard_still_works(dash):
+    dash.n_train.value = 0  # starts a run at once, which cannot train
+    assert dash.trainer.run.state == "failed"
+    assert "cannot train" in dash.status.value and "Traceback" not in dash.status.value
+    run = dash.run(n_train=500, batch_size=10)
+    assert run.state == "finished" and "finished" in dash.status.value
+
+
+def test_the_learning_rate_is_read_to_two_figures(dash):
+    dash.set(lr=10 ** 0.6)  # 3.98..., a slider position near 4
+    assert dash.settings().lr == 4.0
