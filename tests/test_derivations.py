@@ -1,0 +1,89 @@
+"""SymPy's verdicts on lessons 4-5 and appendix A2: true formulas hold, wrong ones do not."""
+import numpy as np
+import pytest
+import sympy as sp
+
+from nnlesson import Network
+from nnlesson.derivations import (backprop_agrees, chain_rule, deltas, network_gradient,
+                                  paper_slips, same, sigma, sigmoid_exp, sigmoid_steps,
+                                  symbolic_network)
+
+x = sp.Symbol("x", real=True)
+
+
+@pytest.fixture(scope="module")
+def slips():
+    return paper_slips()
+
+
+def test_same_tells_equal_from_unequal():
+    assert same(sigmoid_exp(x) * (1 - sigmoid_exp(x)), sp.diff(sigmoid_exp(x), x))
+    assert not same(sigmoid_exp(x) * (1 + sigmoid_exp(x)), sp.diff(sigmoid_exp(x), x))
+
+
+def test_sigma_has_the_derivative_appendix_1_proves():
+    assert same(sp.diff(sigma(x), x).rewrite(sp.exp), sp.diff(sigmoid_exp(x), x))
+
+
+def test_every_line_of_appendix_1_holds():
+    steps = sigmoid_steps()
+    assert len(steps) == 6 and all(step.holds for step in steps), steps
+
+
+def test_every_factor_and_product_of_the_chain_holds():
+    checks = chain_rule()
+    assert {c.name for c in checks} >= {"dC/dw^L", "dC/db^L", "dC/da^(L-1)", "dC/dw^(L-1)"}
+    assert all(c.holds for c in checks), [c for c in checks if not c.holds]
+
+
+@pytest.mark.parametrize("sizes", [(2, 3, 2), (2, 2, 2, 1)])
+def test_four_equations_hold_entry_by_entry(sizes):
+    checks = network_gradient(sizes)
+    n_params = sum(n * m + n for m, n in zip(sizes[:-1], sizes[1:]))
+    assert len(checks) == n_params
+    assert all(c.holds for c in checks), [c.name for c in checks if not c.holds]
+
+
+def test_a_wrong_delta_is_caught():
+    net = symbolic_network((2, 3, 2))
+    delta = deltas(net)
+    # delta^1 without the factor sigma'(z^1): what a learner forgetting it would get
+    wrong = net.W[2].T * delta[2]
+    assert not same(wrong[0], sp.diff(net.C, net.b[1][0]))
+    assert not same(delta[2][0] / 2, sp.diff(net.C, net.b[2][0]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_backprop_gives_sympys_numbers(seed):
+    rows, largest = backprop_agrees((2, 3, 2), seed=seed)
+    assert len(rows) == Network((2, 3, 2)).n_params
+    assert largest < 1e-12
+    assert max(abs(s) for _, s, _ in rows) > 1e-3  # the gradient is not trivially zero
+
+
+def test_every_slip_fails_and_its_correction_holds(slips):
+    assert all(s.correct_holds for s in slips), [s.where for s in slips if not s.correct_holds]
+    wrong = [s for s in slips if not s.paper_holds]
+    right = [s for s in slips if s.paper_holds]
+    assert [s.where for s in right] == ["Appendix 2: the worked product"]
+    assert len(wrong) >= 15
+
+
+@pytest.mark.parametrize("where", [
+    "weighted sum", "output layer", "definition of a weight", "Figure 6, the matrix",
+    "Figure 6, the product", "Figure 6, the biases", "cost of one example", "number of parameters",
+    "dC_t/dw^L", "over all examples", "second row", "dC_t/db^L", "dC_t/da_k^(L-j)",
+    "one neuron per layer", "Appendix 2: when", "chain rule in words",
+])
+def test_the_slips_from_the_brief_are_found(where, slips):
+    assert any(where in s.where and not s.paper_holds for s in slips)
+
+
+def test_parameter_counts_behind_the_13000_slip():
+    assert Network((784, 16, 16, 10)).n_params == 784 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10
+    assert Network((784, 16, 16, 10)).n_params < 13100 < Network((784, 32, 16, 10)).n_params
+
+
+def test_checks_are_plain_data_a_notebook_can_show():
+    for check in sigmoid_steps() + chain_rule():
+        assert isinstance(check.formula, str) and isinstance(check.holds, (bool, np.bool_))
