@@ -58,7 +58,7 @@ def shown_neurons(n, max_shown=MAX_SHOWN):
     """Which neurons j of an n-neuron layer are drawn: all of them, or the first and last few."""
     if n <= max_shown:
         return list(range(n))
-    half = max_shown // 2
+    half = max(1, max_shown // 2)
     return list(range(half)) + list(range(n - half, n))
 
 
@@ -66,7 +66,7 @@ def _positions(n, max_shown):
     """Heights of the drawn neurons, top to bottom, leaving a gap for the ellipsis if needed."""
     shown = shown_neurons(n, max_shown)
     slots = len(shown) + (1 if len(shown) < n else 0)
-    heights = np.linspace(1, -1, slots) * (slots - 1) / (max_shown)  # same spacing in every layer
+    heights = np.linspace(1, -1, slots) * (slots - 1) / max(max_shown, 2)  # same spacing in every layer
     if len(shown) < n:
         half = len(shown) // 2
         heights = np.concatenate([heights[:half], heights[half + 1:]])

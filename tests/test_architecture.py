@@ -87,3 +87,7 @@ def test_bad_sizes_give_a_message_not_an_error(sizes, words):
 def test_too_many_layers_are_counted_but_not_drawn():
     fig, message = architecture_view([3] * 30)
     assert fig is None and f"{29 * 9 + 29 * 3:,} parameters" in message
+
+
+def test_even_a_tiny_sample_shows_the_first_and_last_neuron():
+    assert shown_neurons(50, 1) == [0, 49]
