@@ -38,7 +38,7 @@ from .plots import Figure, figure_to_png
 from .training import History, check_batch_size, evaluate, train
 
 N_IMAGES = 60000     # MNIST's training set
-QUICK_TEST = 1000    # test images scored at each redraw: about a millisecond, and enough to see a trend
+QUICK_TEST = 1000    # test images scored at each redraw: cheap, and enough to see the trend
 MAX_HIDDEN = 1000    # neurons per hidden layer: more trains too slowly to watch
 MAX_DRAWN = 2000     # loss points drawn at most; more are averaged in groups first
 
@@ -311,14 +311,15 @@ def training_figure(loss, batches, accuracy=(), test_accuracy=(), total=None, pa
         ax_acc.axhline(paper, color="black", ls="--", lw=1, label=f"the paper ({paper:.2f} %)")
     ax_acc.set_ylim(0, 100)
     ax_acc.set(xlabel="mini-batches", ylabel="% right", title="test accuracy (higher is better)")
-    ax_acc.legend(loc="lower right", fontsize="small")
-    right = total if total else max(loss.size, 1)
+    # Centre right: a learning run climbs above the legend, a saturated one stays below it.
+    ax_acc.legend(loc="center right", fontsize="small")
+    right = max(total or loss.size, 1)
     for ax in (ax_loss, ax_acc):
-        ax.set_xlim(0, max(right, 1))
+        ax.set_xlim(0, 1.02 * right)  # room for the last epoch's dot
     return fig
 
 
-# ---- the widgets ----------------------------------------------------------------------------------
+# ---- the widgets ---------------------------------------------------------------------------------
 
 class Dashboard:
     """Lesson 6's dashboard: the settings, Train and Stop, a progress bar, a status line, the live
@@ -396,7 +397,8 @@ class Dashboard:
         # a slider position almost never does (3.98), and 4 can then be looked up in the paper.
         return Settings(n_train=self.n_train.value, hidden=self.hidden.value,
                         epochs=self.epochs.value, batch_size=self.batch_size.value,
-                        lr=float(f"{self.lr.value:.2g}"), init=self.init.value, seed=self.seed.value)
+                        lr=float(f"{self.lr.value:.2g}"), init=self.init.value,
+                        seed=self.seed.value)
 
     def start(self, settings=None):
         """Start a run with ``settings`` (default: the widgets'); None if one is training."""
@@ -478,7 +480,8 @@ class Dashboard:
         if run.state == "training":
             text = f"training: {where}"
             if run.accuracy:
-                text += f", {run.accuracy[-1][1]:.1f} % of the first {QUICK_TEST:,} test images right"
+                text += (f", {run.accuracy[-1][1]:.1f} % of the first {QUICK_TEST:,} "
+                         f"test images right")
         elif run.state == "failed":
             text = run.message
         else:

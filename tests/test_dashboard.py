@@ -53,7 +53,7 @@ def until(condition, timeout=30.0):
     return True
 
 
-# ---- settings -------------------------------------------------------------------------------------
+# ---- settings ------------------------------------------------------------------------------------
 
 def test_the_default_settings_can_train():
     assert check_settings(Settings()) == []
@@ -186,7 +186,7 @@ def test_updates_come_from_the_thread_and_the_first_one_is_quick(mnist, made):
     assert [n for _, n, _ in times] == sorted(n for _, n, _ in times)  # the curve only grows
 
 
-# ---- the loss curve -------------------------------------------------------------------------------
+# ---- the loss curve ------------------------------------------------------------------------------
 
 def test_block_means():
     ends, means = block_means([1, 2, 3, 4, 5], 2)
@@ -226,7 +226,7 @@ def test_training_figure_thins_a_long_run():
     assert max(len(line.get_xdata()) for line in fig.axes[0].get_lines()) <= 2000
 
 
-# ---- the widgets ----------------------------------------------------------------------------------
+# ---- the widgets ---------------------------------------------------------------------------------
 
 @pytest.fixture
 def dash(mnist, made):
@@ -247,7 +247,8 @@ def test_the_browser_test_finds_its_widgets(dash):
     for css, widget in wanted.items():
         assert css in classes(widget)
     assert isinstance(dash.progress, W.FloatProgress) and isinstance(dash.status, W.HTML)
-    assert isinstance(dash.loss_plot, W.Image) and bytes(dash.loss_plot.value).startswith(b"\x89PNG")
+    assert isinstance(dash.loss_plot, W.Image)
+    assert bytes(dash.loss_plot.value).startswith(b"\x89PNG")
 
 
 def test_run_trains_and_shows_the_results(dash):
