@@ -51,9 +51,10 @@ def _check(name, fn, cases, mistakes, on_error, formula, where=None):
             print(f"Not yet: your function raised {type(error).__name__} ({error}) on {label}. "
                   f"{on_error}")
             return False
-        if got is None:
-            print(f"Not yet: your function returned None on {label}. "
-                  f"Did you forget the `return` line?")
+        if got is None or got is Ellipsis:
+            print(f"Not yet: your function returned {got} on {label}. "
+                  + ("Replace the ... with your formula." if got is Ellipsis
+                     else "Did you forget the `return` line?"))
             return False
         try:
             got = np.asarray(got, dtype=float)

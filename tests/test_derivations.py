@@ -4,9 +4,10 @@ import pytest
 import sympy as sp
 
 from nnlesson import Network
-from nnlesson.derivations import (backprop_agrees, chain_rule, deltas, network_gradient,
-                                  paper_slips, same, sigma, sigmoid_exp, sigmoid_steps,
-                                  symbolic_network)
+from nnlesson import sigmoid
+from nnlesson.derivations import (CHAIN, backprop_agrees, chain_rule, checks_table, deltas,
+                                  network_gradient, paper_slips, same, sigma, sigmoid_exp,
+                                  sigmoid_steps, slips_table, slope_view, symbolic_network)
 
 x = sp.Symbol("x", real=True)
 
@@ -87,3 +88,26 @@ def test_parameter_counts_behind_the_13000_slip():
 def test_checks_are_plain_data_a_notebook_can_show():
     for check in sigmoid_steps() + chain_rule():
         assert isinstance(check.formula, str) and isinstance(check.holds, (bool, np.bool_))
+
+
+def test_slope_view_draws_the_chain_rules_slope():
+    def C(w):
+        return (float(sigmoid(w * CHAIN["a_prev"] + CHAIN["b"])) - CHAIN["y"]) ** 2
+
+    fig, message = slope_view(1.0)
+    h = 1e-6
+    slope = (C(1 + h) - C(1 - h)) / (2 * h)  # a central difference, independent of the chain rule
+    assert fig is not None and f"= {slope:.4f}." in message
+    assert "increase w" in message  # C(w) falls to the right of w = 1 towards its minimum
+
+
+@pytest.mark.parametrize("w", [float("nan"), float("inf"), "1", None, True])
+def test_slope_view_gives_a_message_for_bad_w(w):
+    fig, message = slope_view(w)
+    assert fig is None and "finite number" in message
+
+
+def test_tables_show_every_row():
+    assert checks_table(chain_rule()).count("\n") == len(chain_rule()) + 1
+    slips = paper_slips()
+    assert slips_table(slips).count("**fails**") == sum(not s.paper_holds for s in slips)

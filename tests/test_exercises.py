@@ -84,6 +84,7 @@ def test_points_at_the_extreme_z(capsys):
 @pytest.mark.parametrize("checker", CHECKERS)
 @pytest.mark.parametrize("fn, words", [
     (lambda *args: None, "returned None"),
+    (lambda *args: ..., "Replace the ... with your formula"),
     (crash, "raised RuntimeError (learner's bug)"),
     (lambda *args: "seven", "not numbers"),
     (lambda *args: np.full((7, 7), 0.5), "shape (7, 7)"),
