@@ -1,0 +1,175 @@
+"""Stacked training (nnlesson.sweep) is the same computation as training each network alone."""
+import csv
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlesson import Network, load_mnist, train
+from nnlesson.cli import main
+from nnlesson.data import Dataset
+from nnlesson.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, Stack, batch_order,
+                            figures_of, read_results, run_to_csv, sweep, train_stack)
+
+
+@pytest.fixture(scope="module")
+def mnist64():
+    return load_mnist(dtype=np.float64)
+
+
+@pytest.fixture(scope="module")
+def mnist32():
+    return load_mnist(dtype=np.float32)
+
+
+def test_paper_grid_has_39_distinct_rates():
+    assert len(PAPER_BATCH_SIZES) == 20 and len(PAPER_LRS) == 39
+    assert figures_of(1.0) == (11, 12) and figures_of(0.05) == (11,) and figures_of(20) == (12,)
+    assert figures_of(3.5) == ()
+
+
+def test_batch_order_is_the_order_train_uses():
+    # Image i carries its own index in pixel 0, so the batches train feeds to _sgd_step can be read
+    # back from the batches themselves.
+    n, batch_size, epochs = 103, 10, 2
+    X = np.zeros((784, n))
+    X[0] = np.arange(n) / n
+    data = Dataset(X, np.arange(n) % 10, X[:, :5], np.arange(5))
+    seen = []
+    net = Network(seed=0)
+    original = net._sgd_step
+    net._sgd_step = lambda Xb, Yb, lr: seen.append(np.rint(Xb[0] * n).astype(int)) or original(Xb, Yb, lr)
+    train(net, data, epochs=epochs, batch_size=batch_size, lr=1.0, seed=7)
+    ours = [idx for batches in batch_order(n, batch_size, epochs, seed=7) for idx in batches]
+    assert len(ours) == len(seen) == 2 * 11 and len(ours[10]) == 3  # the last batch is smaller
+    for a, b in zip(ours, seen):
+        assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("init", ["classic", "scaled"])
+def test_stacked_weights_equal_alone(mnist64, init):
+    """A hundred steps on real MNIST, float64: every network of the stack ends where the same
+    network trained alone by train() ends, to 1e-10 relative (in practice, bit for bit)."""
+    data = mnist64.subset(1000, 1000)
+    lrs = [0.05, 0.9, 4.0, 20.0]
+    stack = Stack([Network(init=init, seed=3)] * len(lrs))
+    accuracy = train_stack(stack, data, epochs=1, batch_size=10, lrs=lrs, seed=3)
+    for r, lr in enumerate(lrs):
+        alone = Network(init=init, seed=3)
+        history = train(alone, data, epochs=1, batch_size=10, lr=lr, seed=3)
+        ours = stack.network(r)
+        for l in (1, 2, 3):
+            assert np.allclose(ours.W[l], alone.W[l], rtol=1e-10, atol=0)
+            assert np.allclose(ours.b[l], alone.b[l], rtol=1e-10, atol=0)
+        assert accuracy[-1, r] == pytest.approx(history.test_accuracy[-1], abs=1e-9)
+
+
+def test_stacked_accuracy_equals_alone_full_epoch(mnist32):
+    """One float32 epoch of all 60,000 images at stable settings: same accuracies within 0.5."""
+    lrs = [1.0, 4.0]
+    accuracy = train_stack(Stack([Network(init="classic", seed=0, dtype=np.float32)] * 2),
+                           mnist32, epochs=1, batch_size=100, lrs=lrs, seed=0)[-1]
+    for lr, ours in zip(lrs, accuracy):
+        alone = train(Network(init="classic", seed=0, dtype=np.float32), mnist32, epochs=1,
+                      batch_size=100, lr=lr, seed=0).test_accuracy[-1]
+        assert abs(ours - alone) <= 0.5
+    assert accuracy[1] > 50  # and it learned: lr 4 at batch 100 is far above chance
+
+
+def test_collapsed_networks_give_numbers_not_warnings(mnist32):
+    data = mnist32.subset(3000, 2000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow or invalid-value warning fails the test
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            accuracy = train_stack(Stack([Network(init="classic", seed=1, dtype=np.float32)] * 2),
+                                   data, 1, 5, [20.0, 1000.0], seed=1)
+    assert np.all(np.isfinite(accuracy)) and np.all((accuracy >= 0) & (accuracy <= 100))
+
+
+def test_bad_inputs(mnist32):
+    data = mnist32.subset(100, 10)
+    stack = Stack([Network(seed=0, dtype=np.float32)] * 2)
+    with pytest.raises(ValueError, match="2 networks"):
+        train_stack(stack, data, lrs=[1.0])
+    with pytest.raises(ValueError, match="learning rate"):
+        train_stack(stack, data, lrs=[1.0, -1.0])
+    with pytest.raises(ValueError, match="larger than"):
+        train_stack(stack, data, batch_size=101, lrs=[1.0, 2.0])
+    with pytest.raises(ValueError, match="epochs"):
+        train_stack(stack, data, epochs=0, lrs=[1.0, 2.0])
+    with pytest.raises(ValueError, match="same sizes"):
+        Stack([Network((784, 10)), Network()])
+
+
+def test_sweep_rows_and_lr_one_reported_for_both_figures(mnist32):
+    data = mnist32.subset(2000, 500)
+    rows = list(sweep(data, batch_sizes=[50], lrs=[1.0, 3.5, 1.0], seeds=[0, 1]))
+    assert [(r["seed"], r["lr"], r["figure"]) for r in rows] == [
+        (0, 1.0, 11), (0, 1.0, 12), (0, 3.5, ""), (1, 1.0, 11), (1, 1.0, 12), (1, 3.5, "")]
+    assert rows[0]["accuracy"] == rows[1]["accuracy"]  # one network, reported twice
+    assert set(rows[0]) == set(COLUMNS)
+
+
+def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
+    data = mnist32.subset(2000, 500)
+    path = str(tmp_path / "out" / "sweep.csv")
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5, 2.0])
+    assert (len(new), skipped) == (2, 0)
+    # A second, larger grid trains only the new cells: count the networks actually trained.
+    trained = []
+    import nnlesson.sweep as sweep_module
+    real = sweep_module.train_stack
+    monkeypatch.setattr(sweep_module, "train_stack",
+                        lambda stack, *a, **k: trained.append(stack.R) or real(stack, *a, **k))
+    new, skipped = run_to_csv(path, data, batch_sizes=[100, 200], lrs=[0.5, 2.0])
+    assert trained == [2] and skipped == 2  # batch 100 was done; only batch 200 ran
+    new, skipped = run_to_csv(path, data, batch_sizes=[100, 200], lrs=[0.5, 2.0])
+    assert trained == [2] and new == []
+    rows = read_results(path)
+    assert sorted((r["batch_size"], r["lr"]) for r in rows) == [(100, 0.5), (100, 2.0),
+                                                                  (200, 0.5), (200, 2.0)]
+    with open(path) as f:
+        assert next(csv.reader(f)) == list(COLUMNS)
+
+
+def test_csv_interrupted_last_line_is_redone(mnist32, tmp_path):
+    data = mnist32.subset(1000, 200)
+    path = tmp_path / "sweep.csv"
+    run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5])
+    path.write_text(path.read_text() + "100,2.0,12,0,clas")  # killed while writing a line
+    new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5, 2.0])
+    assert [r["lr"] for r in new] == [2.0] and skipped == 1
+    assert len(read_results(str(path))) == 2
+
+
+def test_csv_with_other_columns_is_refused(tmp_path, mnist32):
+    path = tmp_path / "other.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="not a sweep CSV"):
+        run_to_csv(str(path), mnist32, batch_sizes=[100], lrs=[1.0])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--batch-sizes", "0"], "--batch-sizes: '0' is not a whole number from 1 to 60000"),
+    (["--batch-sizes", "forty"], "--batch-sizes: 'forty' is not"),
+    (["--lrs", "-1"], "--lrs: '-1' is not a positive number"),
+    (["--lrs", "nan"], "--lrs: 'nan' is not a positive number"),
+    (["--epochs", "0"], "--epochs: '0' is not a whole number of at least 1"),
+    (["--seeds", "-3"], "--seeds: '-3' is not"),
+    (["--init", "zeros"], "--init must be one of scaled, classic"),
+    (["--dtype", "float16"], "--dtype must be float32 or float64"),
+])
+def test_cli_bad_arguments_one_line(argv, message, capsys, tmp_path):
+    assert main(["sweep", "--out", str(tmp_path / "s.csv"), *argv]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_cli_runs_and_resumes(capsys, tmp_path):
+    out = str(tmp_path / "s.csv")
+    args = ["sweep", "--batch-sizes", "100", "--lrs", "1", "4", "--out", out, "--quiet"]
+    assert main(args) == 0
+    assert "2 networks trained" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "0 networks trained" in capsys.readouterr().out
+    assert {(r["lr"], r["figure"]) for r in read_results(out)} == {(1.0, 11), (1.0, 12), (4.0, 12)}
