@@ -276,7 +276,7 @@ def test_buttons_start_stop_and_never_run_twice(dash):
     dash.wait()
     assert run.state == "stopped" and not dash.trainer.running
     dash.stop_button.click()
-    assert "nothing to stop" in dash.status.value
+    assert "no run is training right now" in dash.status.value
 
 
 def test_a_setting_changed_during_a_run_restarts_it(dash):
