@@ -1,0 +1,218 @@
+"""Drive one notebook in JupyterLab the way a learner does: open it, Run All, look, move things.
+
+Every selector is scoped to the visible notebook panel (PANEL): a workspace can restore hidden
+tabs, and their cells would match too. Waits are conditions polled in the page, never sleeps,
+except where the point is to show that nothing changes for a while (``stays_still``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import uuid
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+# What a broken widget looks like on the page: the front end could not render the model, or it
+# fell back to the Python repr (widgets front end missing, widget displayed after close, ...).
+WIDGET_ERROR = "Error displaying widget"
+RAW_WIDGET_REPR = re.compile(
+    r"^\s*(IntSlider|FloatSlider|FloatLogSlider|IntRangeSlider|VBox|HBox|Box|GridBox|Image|"
+    r"Button|HTML|Label|Output|IntText|FloatText|Text|Dropdown|FloatProgress|IntProgress|"
+    r"Checkbox|ToggleButtons|RadioButtons|Play|Tab|Accordion|interactive)\(", re.M)
+# An error output: IPython's traceback, or the short form for SyntaxError and friends.
+ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b.*", re.M)
+
+
+def open_notebook(page, server, rel_path: str, timeout_ms: int = 90_000):
+    """Open ``rel_path`` in a fresh workspace and wait until its kernel is idle.
+
+    A fresh workspace (``?reset``) means no other tab is restored. Run All before the kernel is
+    ready does nothing, so this waits for the kernel's name and an idle status in the toolbar.
+    """
+    url = f"{server.url}/lab/workspaces/nnl-{uuid.uuid4().hex[:12]}/tree/{rel_path}?reset&token={server.token}"
+    page.goto(url)
+    page.wait_for_selector(f"{PANEL} .jp-Notebook", timeout=timeout_ms)
+    page.wait_for_function(
+        """([panel]) => {
+            // A notebook without kernel metadata asks which kernel: a learner takes the default.
+            const select = document.querySelector('.jp-Dialog .jp-mod-accept');
+            if (select && /Select Kernel/.test(document.querySelector('.jp-Dialog').textContent)) select.click();
+            const ind = document.querySelector(panel + ' .jp-Notebook-ExecutionIndicator');
+            const name = document.querySelector(panel + ' .jp-Toolbar-kernelName');
+            return ind && name && ind.dataset.status === 'idle' && name.textContent.trim() !== 'No Kernel';
+        }""", arg=[PANEL], timeout=timeout_ms, polling=200)
+
+
+def run_all(page, timeout_ms: int = 180_000):
+    """Run > Run All Cells from the menu bar, then wait until the run is over.
+
+    The toolbar's execution indicator says ``busy`` from the moment cells are scheduled until
+    the last one is done (it does not flicker to idle between cells, unlike the kernel status),
+    so: over = it was seen busy (a MutationObserver catches even a quick notebook), it is idle
+    again, and no ``[*]`` prompt remains. After an error JupyterLab drops the queued cells, so
+    this also ends a run that stopped early. Prompts alone would not do: a collapsed solution
+    cell shows no prompt at all.
+    """
+    code_cells = page.locator(f"{PANEL} .jp-CodeCell").count()
+    page.evaluate(
+        """([panel]) => {
+            window.__nnlSawBusy = false;
+            const root = document.querySelector(panel);
+            const seen = () => {
+                const ind = root.querySelector('.jp-Notebook-ExecutionIndicator');
+                if ((ind && ind.dataset.status === 'busy') || [...root.querySelectorAll('.jp-InputPrompt')]
+                        .some(p => p.textContent.includes('[*]')))
+                    window.__nnlSawBusy = true;
+            };
+            new MutationObserver(seen).observe(root, {subtree: true, childList: true,
+                characterData: true, attributes: true, attributeFilter: ['data-status']});
+        }""", [PANEL])
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").first.click()
+    if code_cells == 0:
+        return
+    page.wait_for_function(
+        """([panel]) => {
+            const prompts = [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
+            const ind = document.querySelector(panel + ' .jp-Notebook-ExecutionIndicator');
+            return window.__nnlSawBusy && !prompts.some(p => p.textContent.includes('[*]'))
+                   && ind && ind.dataset.status === 'idle';
+        }""", arg=[PANEL], timeout=timeout_ms, polling=250)
+
+
+def wait_for_widgets(page, timeout_ms: int = 60_000):
+    """Wait until every widget output has rendered a view (or shown its error).
+
+    The kernel is idle before the front end has fetched the widget models, so this waits on the
+    DOM: a widget output is done once it holds a ``.jupyter-widgets`` element or an error text.
+    """
+    page.wait_for_function(
+        """([panel, err]) => {
+            const outs = [...document.querySelectorAll(panel + ' .jp-OutputArea-output')]
+                .filter(o => !o.dataset.mimeType);   // widget views carry no mime-type attribute
+            return outs.every(o => o.querySelector('.jupyter-widgets') || o.textContent.includes(err));
+        }""", arg=[PANEL, WIDGET_ERROR], timeout=timeout_ms, polling=250)
+
+
+def prompts(page) -> list[str]:
+    """The input prompts of the code cells, like ``['[1]:', '[2]:', '[ ]:', '']``.
+
+    A cell whose input is collapsed (a solution) shows an empty prompt, whether it ran or not.
+    """
+    return [t.strip() for t in page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_text_contents()]
+
+
+def problems(page) -> list[str]:
+    """What a learner would see as broken, one line per problem, naming the cell."""
+    found = []
+    cells = page.locator(f"{PANEL} .jp-Cell")
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        if "jp-CodeCell" not in (cell.get_attribute("class") or ""):
+            continue
+        prompt = (cell.locator(".jp-InputPrompt").text_content() or "").strip()
+        for out in cell.locator(".jp-OutputArea-output").all():
+            mime = out.get_attribute("data-mime-type") or "widget"
+            text = out.text_content() or ""   # collapsed outputs count too
+            where = f"cell {i} {prompt}"
+            if mime == "application/vnd.jupyter.stderr" and ERROR_TEXT.search(text):
+                found.append(f"{where} error output:\n{tail(text)}")
+            elif WIDGET_ERROR in text:
+                found.append(f"{where} widget failed to render: {tail(text, 3)}")
+            elif mime == "text/plain" and RAW_WIDGET_REPR.search(text):
+                found.append(f"{where} shows a widget's repr instead of the widget: {tail(text, 3)}")
+    return found
+
+
+def tail(text: str, n: int = 12) -> str:
+    """The last ``n`` non-empty lines: where a traceback says what went wrong."""
+    lines = [l for l in text.splitlines() if l.strip()]
+    return "\n".join(lines[-n:])
+
+
+def widget(page, css_class: str):
+    """The widget that the notebook tagged with ``add_class(css_class)`` (first match)."""
+    return page.locator(f"{PANEL} .{css_class}").first
+
+
+def count(page, selector: str) -> int:
+    return page.locator(f"{PANEL} {selector}").count()
+
+
+def looks(locator) -> str:
+    """A fingerprint of what the element looks like on screen (hash of its screenshot).
+
+    Comparing pixels, not DOM attributes, is the learner's view: an ``<img>`` whose src changed
+    to the same picture, or a plot that re-rendered identically, counts as no change.
+    """
+    locator.scroll_into_view_if_needed()
+    return hashlib.sha256(locator.screenshot(animations="disabled")).hexdigest()
+
+
+def slider_value(slider) -> str:
+    """The value a slider shows: its readout text (what the learner reads)."""
+    return slider.locator(".widget-readout").inner_text().strip()
+
+
+def drag_slider(page, slider, fraction: float):
+    """Drag the slider's handle with the mouse to ``fraction`` (0 = left end, 1 = right end).
+
+    The move is done in steps, as a hand would, so that sliders with continuous updates see
+    intermediate values; dropping past an end clamps to that end.
+    """
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-base").first
+    handle.scroll_into_view_if_needed()
+    h, t = handle.bounding_box(), track.bounding_box()
+    x0, y = h["x"] + h["width"] / 2, h["y"] + h["height"] / 2
+    x1 = t["x"] + max(0.0, min(1.0, fraction)) * t["width"]
+    if fraction >= 1:
+        x1 += 20  # past the end: the handle stops at the maximum
+    elif fraction <= 0:
+        x1 -= 20
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    page.mouse.move(x1, y, steps=12)
+    page.mouse.up()
+
+
+def wait_until(predicate, timeout_s: float, what, interval_s: float = 0.1):
+    """Poll ``predicate()`` until it returns a truthy value; raise AssertionError naming ``what``.
+
+    ``what`` may be a function, called only on timeout, to describe the state at that moment.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for "
+                                 f"{what() if callable(what) else what}")
+        time.sleep(interval_s)
+
+
+def screenshot_notebook(page, path, max_height: int = 12_000):
+    """Save a picture of the whole notebook, as if the window were tall enough to show it all.
+
+    JupyterLab scrolls inside its own panel, so a "full page" screenshot would only show the
+    first screen. The viewport is stretched to the notebook's height, then put back.
+    """
+    size = page.viewport_size
+    height = page.evaluate(
+        """([panel]) => {
+            const scroller = document.querySelector(panel + ' .jp-WindowedPanel-outer')
+                          || document.querySelector(panel + ' .jp-Notebook');
+            scroller.scrollTop = 0;
+            return scroller.scrollHeight - scroller.clientHeight + window.innerHeight;
+        }""", [PANEL])
+    page.set_viewport_size({"width": size["width"], "height": int(min(max(height, size["height"]), max_height))})
+    try:
+        page.evaluate("""([panel]) => {
+            const scroller = document.querySelector(panel + ' .jp-WindowedPanel-outer');
+            if (scroller) scroller.scrollTop = 0;
+        }""", [PANEL])
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(size)

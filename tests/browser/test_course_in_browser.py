@@ -1,0 +1,211 @@
+"""The course as a learner meets it: JupyterLab in headless Chromium, Run All, then use the widgets.
+
+nbval runs every cell but never renders a widget or fires a callback; these tests do. Every
+notebook in notebooks/ is run (new ones are picked up as they are written), and the lessons'
+interactive widgets are moved and pressed, each time asserting a visible change. A screenshot of
+each notebook goes to screenshots/ (or NNLESSON_SCREENSHOTS).
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from labpage import (count, drag_slider, looks, problems, prompts, slider_value, wait_until,
+                     widget)
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))  # at collection time: new lessons join as they land
+STOP_WITHIN_S = 1.0  # lesson 6 promises that Stop stops training within a second
+TRAIN_SUBSET = 50_000  # lesson 6: enough for several seconds of training; Stop ends it early anyway
+
+
+def uses_widgets(path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return "ipywidgets" in text or "interact" in text
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_clean(course, nb):
+    """Run All finishes; no cell shows an error; every widget renders as a widget."""
+    run = course.run(nb)
+    assert not run.failure, f"{run.failure}\n{run.report()}"
+    found = problems(run.page)
+    # "[ ]:" never ran (an error stops Run All); collapsed solution cells show no prompt at all.
+    not_run = [f"code cell {i} {p}" for i, p in enumerate(prompts(run.page)) if p in ("[ ]:", "[*]:")]
+    if not_run:
+        found.append(f"code cells that never ran: {', '.join(not_run)}")
+    assert not found, f"{run.rel} as a learner sees it after Run All:\n" + "\n".join(found) + \
+        "\n" + run.report()
+    if uses_widgets(nb):
+        n = count(run.page, ".jupyter-widgets")
+        assert n > 0, f"{run.rel} uses ipywidgets but no widget is on the page\n{run.report()}"
+    print(f"screenshot: {run.screenshot()}")
+
+
+# --- Interactions -------------------------------------------------------------------------
+
+def lesson(course, name: str):
+    """The lesson's run (reused from its Run All test); skips only while the file is missing."""
+    path = NOTEBOOKS_DIR / name
+    if not path.exists():
+        pytest.skip("notebook not written yet")
+    run = course.run(path)
+    assert not run.failure, f"{run.failure}\n{run.report()}"
+    return run
+
+
+@contextmanager
+def shown_on_failure(run):
+    """Turn any failure inside into an AssertionError with a screenshot and the page's errors."""
+    try:
+        yield
+    except Exception as e:
+        raise AssertionError(f"{type(e).__name__}: {e}\n{run.report()}") from e
+
+
+def drag_to_other_end(page, slider):
+    """Drag to whichever end of the slider is further from the handle: the biggest change."""
+    handle = slider.locator(".noUi-handle").first
+    lo, hi, now = (float(handle.get_attribute(a)) for a in
+                   ("aria-valuemin", "aria-valuemax", "aria-valuenow"))
+    drag_slider(page, slider, 1.0 if now - lo < hi - now else 0.0)
+
+
+def changes(what: str, read, before, timeout_s: float = 20):
+    """Wait until ``read()`` differs from ``before``; returns the new value."""
+    return wait_until(lambda: (lambda v: v if v != before else None)(read()), timeout_s,
+                      f"{what} to change (it stayed {before!r:.80})")
+
+
+@pytest.mark.notebook("02_feedforward.ipynb")
+def test_lesson2_sigmoid_w_slider_redraws_the_curve(course):
+    run = lesson(course, "02_feedforward.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        w, plot = widget(page, "nnl-sigmoid-w"), widget(page, "nnl-sigmoid-plot")
+        w_before, plot_before = slider_value(w), looks(plot)
+        drag_slider(page, w, 0.9)  # a steep curve, far from the default w
+        w_after = changes("the w readout", lambda: slider_value(w), w_before)
+        changes("the sigmoid plot", lambda: looks(plot), plot_before)
+    print(f"w {w_before} -> {w_after}; screenshot: {run.screenshot('interaction')}")
+
+
+@pytest.mark.notebook("03_cost_and_gradient_descent.ipynb")
+def test_lesson3_learning_rate_past_divergence_says_diverges(course):
+    run = lesson(course, "03_cost_and_gradient_descent.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        lr, plot = widget(page, "nnl-descent-lr"), widget(page, "nnl-descent-plot")
+        message = widget(page, "nnl-descent-message")
+        lr_before, plot_before = slider_value(lr), looks(plot)
+        drag_slider(page, lr, 1.0)  # the slider's maximum is past the divergence point
+        lr_after = changes("the learning-rate readout", lambda: slider_value(lr), lr_before)
+        wait_until(lambda: "diverge" in message.inner_text().lower(), 20,
+                   f"the message to say it diverges at learning rate {lr_after}")
+        changes("the descent plot", lambda: looks(plot), plot_before)
+    print(f"lr {lr_before} -> {lr_after}: {message.inner_text()!r}; "
+          f"screenshot: {run.screenshot('interaction')}")
+
+
+@pytest.mark.notebook("05_backpropagation.ipynb")
+def test_lesson5_gradient_check_epsilon_slider(course):
+    run = lesson(course, "05_backpropagation.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        eps, plot = widget(page, "nnl-gradcheck-eps"), widget(page, "nnl-gradcheck-plot")
+        message = widget(page, "nnl-gradcheck-message")
+        eps_before, plot_before, msg_before = slider_value(eps), looks(plot), message.inner_text()
+        drag_to_other_end(page, eps)
+        eps_after = changes("the epsilon readout", lambda: slider_value(eps), eps_before)
+        changes("the gradient-check plot", lambda: looks(plot), plot_before)
+        changes("the gradient-check message", lambda: message.inner_text(), msg_before)
+    print(f"eps {eps_before} -> {eps_after}: {message.inner_text()!r}; "
+          f"screenshot: {run.screenshot('interaction')}")
+
+
+def progress_percent(bar) -> float:
+    """How full a FloatProgress/IntProgress is, in %, read from its bar's width as drawn."""
+    inner = bar.locator(".progress-bar").first
+    width = inner.evaluate("e => e.style.width || e.style.height")
+    return float(width.rstrip("%") or 0)
+
+
+def set_number(page, control, value: int):
+    """Type ``value`` into a number box (IntText) or a slider's readout, as a learner would."""
+    box = control.locator("input").first
+    if box.count():
+        box.fill(str(value))
+        box.press("Enter")  # IntText sends its value on Enter (or blur), not on every key
+    else:
+        readout = control.locator(".widget-readout").first
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(str(value))
+        page.keyboard.press("Enter")
+
+
+def stays_still(read, seconds: float):
+    """The values ``read()`` gives over ``seconds`` (a span is the point: nothing may move)."""
+    seen, end = [read()], time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(0.1)
+        seen.append(read())
+    return seen
+
+
+def check_train_and_stop(page, n_train: int):
+    """Train on ``n_train`` images, watch the loss plot and progress move, then Stop it.
+
+    Returns a line of what was seen, for the test output.
+    """
+    n, train, stop = widget(page, "nnl-train-n"), widget(page, "nnl-train"), widget(page, "nnl-stop")
+    plot, bar, status = widget(page, "nnl-loss-plot"), widget(page, "nnl-progress"), widget(page, "nnl-status")
+    set_number(page, n, n_train)
+    train.click()
+    started = time.monotonic()
+    # The lesson may start a run as soon as a setting changes; either way a run must be going.
+    wait_until(lambda: "training" in status.inner_text().lower(), 30,
+               lambda: f"the status to say training (it says {status.inner_text()!r})")
+    looks_seen, progress_seen = [looks(plot)], [progress_percent(bar)]
+
+    def moving():
+        # While it trains, the loss plot must redraw at least twice and the bar must advance.
+        look = looks(plot)
+        if look != looks_seen[-1]:
+            looks_seen.append(look)
+        progress_seen.append(progress_percent(bar))
+        # Advance: higher than at some earlier moment (the bar may still show the last run's
+        # 100 % for a moment after the status already says training).
+        return len(looks_seen) >= 3 and progress_seen[-1] > min(progress_seen)
+
+    wait_until(moving, 60, lambda: (
+        f"the loss plot to redraw twice and the progress bar to advance (redraws: "
+        f"{len(looks_seen) - 1}, progress seen: {sorted(set(progress_seen))[:8]}%, "
+        f"status {status.inner_text()!r})"))
+    pct_at_stop = progress_percent(bar)
+    assert pct_at_stop < 100 and "training" in status.inner_text().lower(), (
+        f"training on {n_train} images finished before Stop could be pressed "
+        f"({time.monotonic() - started:.1f} s): the test needs a bigger subset")
+    stop.click()
+    clicked = time.monotonic()
+    wait_until(lambda: "stop" in status.inner_text().lower(), STOP_WITHIN_S + 4,
+               lambda: f"the status to say stopped (it says {status.inner_text()!r})", interval_s=0.05)
+    took = time.monotonic() - clicked
+    assert took <= STOP_WITHIN_S, f"Stop took {took:.2f} s to show in the status, more than {STOP_WITHIN_S} s"
+    after = stays_still(lambda: progress_percent(bar), 1.5)
+    assert len(set(after)) == 1, f"the progress bar still moves after Stop: {after}"
+    assert after[0] < 100, "the progress bar is full: training was not stopped"
+    return (f"trained on {n_train} images for {clicked - started:.1f} s, loss plot redrew "
+            f"{len(looks_seen) - 1}x, progress {min(progress_seen):.1f}% -> {pct_at_stop:.1f}%, "
+            f"stopped in {took:.2f} s at {after[0]:.1f}%: {status.inner_text()!r}")
+
+
+@pytest.mark.notebook("06_training_mnist.ipynb")
+def test_lesson6_train_on_a_subset_then_stop(course):
+    run = lesson(course, "06_training_mnist.ipynb")
+    with shown_on_failure(run):
+        seen = check_train_and_stop(run.page, n_train=TRAIN_SUBSET)
+    print(f"{seen}; screenshot: {run.screenshot('interaction')}")
