@@ -4,7 +4,8 @@ The server gets its own config, data, runtime, settings and workspace folders (a
 dir), so it never reads a developer's ~/.jupyter nor writes into the venv or the course:
 - the "Jupyter news" toast and update check are off (they cover screenshots);
 - autosave is off and a pre-save hook refuses every save, because the server serves the shared
-  working tree: a test that ran a lesson must never write its outputs back into the notebook;
+  working tree: a test that ran a lesson must never write its outputs back into the notebook
+  (checkpoints, made when a notebook is opened, go to the temp dir as well);
 - notebooks render every cell (no windowing), so prompts, outputs and widgets of cells below the
   fold are in the DOM for the tests to read.
 """
@@ -39,6 +40,8 @@ def refuse_save(model, path, contents_manager, **kwargs):
     raise HTTPError(403, f"browser tests do not save files (refused: {path})")
 
 c.FileContentsManager.pre_save_hook = refuse_save
+# Opening a notebook makes a checkpoint: keep those out of the working tree too.
+c.FileCheckpoints.checkpoint_dir = {checkpoints!r}
 c.ServerApp.jpserver_extensions = {"jupyter_lsp": False}  # no language servers: less start-up
 '''
 # Loaded by the JupyterLab extension app: no news feed, no update check (nothing to learn from
@@ -97,10 +100,11 @@ class LabServer:
 
     def _write_private_config(self):
         dirs = {name: self.workdir / name for name in
-                ("config", "data", "runtime", "settings", "workspaces", "ipython")}
+                ("config", "data", "runtime", "settings", "workspaces", "ipython", "checkpoints")}
         for d in dirs.values():
             d.mkdir(parents=True, exist_ok=True)
-        (dirs["config"] / "jupyter_server_config.py").write_text(SERVER_CONFIG)
+        (dirs["config"] / "jupyter_server_config.py").write_text(
+            SERVER_CONFIG.replace("{checkpoints!r}", repr(str(dirs["checkpoints"]))))
         (dirs["config"] / "jupyter_lab_config.py").write_text(LAB_CONFIG)
         for plugin, values in LAB_SETTINGS.items():
             path = dirs["settings"] / f"{plugin}.jupyterlab-settings"
