@@ -7,14 +7,18 @@ each notebook goes to screenshots/ (or NNLESSON_SCREENSHOTS).
 """
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from labcourse import Course
 from labpage import (count, drag_slider, looks, problems, prompts, slider_value, wait_until,
                      widget)
+from labserver import LabServer
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))  # at collection time: new lessons join as they land
@@ -27,12 +31,18 @@ def uses_widgets(path) -> bool:
     return "ipywidgets" in text or "interact" in text
 
 
+def cells_raising_on_purpose(path) -> set[int]:
+    """Indexes of the cells tagged ``raises-exception`` (shown errors that nbval accepts too)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return {i for i, c in enumerate(cells) if "raises-exception" in c.get("metadata", {}).get("tags", [])}
+
+
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_clean(course, nb):
     """Run All finishes; no cell shows an error; every widget renders as a widget."""
     run = course.run(nb)
     assert not run.failure, f"{run.failure}\n{run.report()}"
-    found = problems(run.page)
+    found = problems(run.page, errors_expected_in=cells_raising_on_purpose(nb))
     # "[ ]:" never ran (an error stops Run All); collapsed solution cells show no prompt at all.
     not_run = [f"code cell {i} {p}" for i, p in enumerate(prompts(run.page)) if p in ("[ ]:", "[*]:")]
     if not_run:
@@ -212,3 +222,45 @@ def test_lesson6_train_on_a_subset_then_stop(course):
     with shown_on_failure(run):
         seen = check_train_and_stop(run.page, n_train=TRAIN_SUBSET)
     print(f"{seen}; screenshot: {run.screenshot('interaction')}")
+
+
+# --- The harness itself -------------------------------------------------------------------
+
+def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
+    """The checks above are not vacuous: on a broken scratch notebook they report each fault.
+
+    Runs in its own small JupyterLab rooted in a temp dir, so nothing is written near the course.
+    """
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    on_purpose = nbformat.v4.new_code_cell('raise ValueError("shown on purpose")')
+    on_purpose.metadata["tags"] = ["raises-exception"]
+    solution = nbformat.v4.new_code_cell("print('solution')")
+    solution.metadata["jupyter"] = {"source_hidden": True}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# scratch"),
+        nbformat.v4.new_code_cell("import ipywidgets as W\nw = W.IntSlider()\nw.close()\ndisplay(w)"),
+        on_purpose,
+        solution,
+        nbformat.v4.new_code_cell("s = W.FloatSlider(value=1, min=0, max=10)\ns.add_class('nnl-s')\ns"),
+        nbformat.v4.new_code_cell("1 / 0"),
+        nbformat.v4.new_code_cell("print('never runs')"),
+    ]
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    server = LabServer(tmp_path, tmp_path / "lab").start()
+    course = Course(browser, server)
+    try:
+        run = course.run(tmp_path / "broken.ipynb")
+        assert not run.failure, run.failure
+        found = problems(run.page, errors_expected_in=cells_raising_on_purpose(tmp_path / "broken.ipynb"))
+        assert len(found) == 2, found
+        assert found[0].startswith("cell 1 [1]: shows a widget's repr") and "IntSlider(value=0)" in found[0]
+        assert found[1].startswith("cell 5 [5]: error output") and "ZeroDivisionError" in found[1]
+        assert prompts(run.page) == ["[1]:", "[2]:", "", "[4]:", "[5]:", "[ ]:"]
+        slider = widget(run.page, "nnl-s")
+        drag_slider(run.page, slider, 1.0)
+        wait_until(lambda: slider_value(slider) == "10.00", 10, "the dragged slider to read 10.00")
+    finally:
+        course.close()
+        assert not server.stop(), "the scratch server left processes behind"
