@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from labpage import open_notebook, problems, prompts, run_all, screenshot_notebook, wait_for_widgets
+from labpage import (log_console_errors, open_notebook, problems, prompts, run_all,
+                     screenshot_notebook, wait_for_widgets)
 
 REPO = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1280, "height": 900}
@@ -49,6 +50,7 @@ class NotebookRun:
         try:
             lines.append(f"prompts: {' '.join(prompts(self.page))}")
             lines += problems(self.page)
+            lines += log_console_errors(self.page)
         except Exception as e:
             lines.append(f"(page unreadable: {e})")
         return "\n".join(lines)

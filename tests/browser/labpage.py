@@ -132,6 +132,23 @@ def problems(page, errors_expected_in=()) -> list[str]:
     return found
 
 
+def log_console_errors(page) -> list[str]:
+    """Tracebacks that went to JupyterLab's log console instead of a cell.
+
+    An exception in a widget callback (a slider's observer, a button's on_click) or in a
+    background thread shows in no cell: JupyterLab counts it on the log-console badge in the
+    status bar. If that badge shows, open the console, as a learner would, and read its entries.
+    """
+    badge = page.locator(".jp-LogConsoleStatusItem:not(.lm-mod-hidden) .jp-StatusBar-GroupItem")
+    if not badge.count() or not badge.first.is_visible():
+        return []
+    if not page.locator(".jp-LogConsole .jp-OutputArea-output").count():
+        badge.first.click()
+        page.wait_for_selector(".jp-LogConsole .jp-OutputArea-output", state="attached")
+    texts = page.locator(".jp-LogConsole .jp-OutputArea-output").all_text_contents()
+    return [f"log console: {tail(t)}" for t in texts if ERROR_TEXT.search(t)]
+
+
 def tail(text: str, n: int = 12) -> str:
     """The last ``n`` non-empty lines: where a traceback says what went wrong."""
     lines = [l for l in text.splitlines() if l.strip()]

@@ -16,8 +16,8 @@ import nbformat
 import pytest
 
 from labcourse import Course
-from labpage import (count, drag_slider, looks, problems, prompts, slider_value, wait_until,
-                     widget)
+from labpage import (count, drag_slider, log_console_errors, looks, problems, prompts,
+                     slider_value, wait_until, widget)
 from labserver import LabServer
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -53,6 +53,9 @@ def test_notebook_runs_clean(course, nb):
         n = count(run.page, ".jupyter-widgets")
         assert n > 0, f"{run.rel} uses ipywidgets but no widget is on the page\n{run.report()}"
     print(f"screenshot: {run.screenshot()}")
+    # Last, because reading the log console opens it (and it then shows in later screenshots).
+    logged = log_console_errors(run.page)
+    assert not logged, f"{run.rel}: errors outside any cell during Run All:\n" + "\n".join(logged)
 
 
 # --- Interactions -------------------------------------------------------------------------
@@ -69,9 +72,15 @@ def lesson(course, name: str):
 
 @contextmanager
 def shown_on_failure(run):
-    """Turn any failure inside into an AssertionError with a screenshot and the page's errors."""
+    """Turn any failure inside into an AssertionError with a screenshot and the page's errors.
+
+    On success, also checks that the interaction raised nothing in a widget callback: such a
+    traceback shows in no cell, only in JupyterLab's log console.
+    """
     try:
         yield
+        logged = log_console_errors(run.page)
+        assert not logged, "a widget callback raised:\n" + "\n".join(logged)
     except Exception as e:
         raise AssertionError(f"{type(e).__name__}: {e}\n{run.report()}") from e
 
@@ -231,7 +240,6 @@ def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
 
     Runs in its own small JupyterLab rooted in a temp dir, so nothing is written near the course.
     """
-
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     on_purpose = nbformat.v4.new_code_cell('raise ValueError("shown on purpose")')
@@ -243,7 +251,12 @@ def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
         nbformat.v4.new_code_cell("import ipywidgets as W\nw = W.IntSlider()\nw.close()\ndisplay(w)"),
         on_purpose,
         solution,
-        nbformat.v4.new_code_cell("s = W.FloatSlider(value=1, min=0, max=10)\ns.add_class('nnl-s')\ns"),
+        nbformat.v4.new_code_cell(
+            "s = W.FloatSlider(value=1, min=0, max=10)\ns.add_class('nnl-s')\n"
+            "def at_ten(change):\n"
+            "    if change['new'] == 10:\n"
+            "        raise RuntimeError('callback broke at 10')\n"
+            "s.observe(at_ten, 'value')\ns"),
         nbformat.v4.new_code_cell("1 / 0"),
         nbformat.v4.new_code_cell("print('never runs')"),
     ]
@@ -259,8 +272,11 @@ def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
         assert found[1].startswith("cell 5 [5]: error output") and "ZeroDivisionError" in found[1]
         assert prompts(run.page) == ["[1]:", "[2]:", "", "[4]:", "[5]:", "[ ]:"]
         slider = widget(run.page, "nnl-s")
+        assert log_console_errors(run.page) == []
         drag_slider(run.page, slider, 1.0)
         wait_until(lambda: slider_value(slider) == "10.00", 10, "the dragged slider to read 10.00")
+        logged = wait_until(lambda: log_console_errors(run.page), 10, "the callback's traceback")
+        assert "RuntimeError: callback broke at 10" in logged[-1], logged
     finally:
         course.close()
         assert not server.stop(), "the scratch server left processes behind"
