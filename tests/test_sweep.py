@@ -8,8 +8,9 @@ import pytest
 from nnlesson import Network, load_mnist, train
 from nnlesson.cli import main
 from nnlesson.data import Dataset
-from nnlesson.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, Stack, batch_order,
-                            figures_of, read_results, run_to_csv, sweep, train_stack)
+from nnlesson.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, STACK_BYTES, Stack,
+                            batch_order, figures_of, read_results, run_to_csv, stacks, sweep,
+                            train_stack)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,16 @@ def test_paper_grid_has_39_distinct_rates():
     assert len(PAPER_BATCH_SIZES) == 20 and len(PAPER_LRS) == 39
     assert figures_of(1.0) == (11, 12) and figures_of(0.05) == (11,) and figures_of(20) == (12,)
     assert figures_of(3.5) == ()
+
+
+@pytest.mark.parametrize("dtype, itemsize", [("float32", 4), ("float64", 8)])
+def test_stacks_cover_the_rates_in_order_within_the_cache_budget(dtype, itemsize):
+    chunks = stacks(list(PAPER_LRS), dtype)
+    assert [lr for chunk in chunks for lr in chunk] == list(PAPER_LRS)
+    assert max(map(len, chunks)) - min(map(len, chunks)) <= 1  # as equal as possible
+    assert all(len(c) * 784 * 32 * itemsize <= STACK_BYTES for c in chunks)
+    assert len(stacks(list(PAPER_LRS), dtype)) == len(chunks)
+    assert stacks([4.0], dtype) == [[4.0]]
 
 
 def test_batch_order_is_the_order_train_uses():
