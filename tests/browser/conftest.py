@@ -94,6 +94,10 @@ def browser():
 
 @pytest.fixture(scope="module")
 def course(browser, lab):
+    """Runs notebooks one at a time in the shared browser and server (see labcourse.py)."""
+    # A failure picture left from an earlier run would look like one from this run.
+    for stale in screenshots_dir().glob("*-FAILED.png"):
+        stale.unlink()
     c = Course(browser, lab)
     yield c
     c.close()

@@ -87,11 +87,13 @@ def wait_for_widgets(page, timeout_ms: int = 60_000):
 
     The kernel is idle before the front end has fetched the widget models, so this waits on the
     DOM: a widget output is done once it holds a ``.jupyter-widgets`` element or an error text.
+    One stuck at "Loading widget..." times out: the learner would see no widget either.
     """
     page.wait_for_function(
         """([panel, err]) => {
             const outs = [...document.querySelectorAll(panel + ' .jp-OutputArea-output')]
-                .filter(o => !o.dataset.mimeType);   // widget views carry no mime-type attribute
+                // widget views carry no mime-type attribute; a view of no model hides itself
+                .filter(o => !o.dataset.mimeType && !o.classList.contains('lm-mod-hidden'));
             return outs.every(o => o.querySelector('.jupyter-widgets') || o.textContent.includes(err));
         }""", arg=[PANEL, WIDGET_ERROR], timeout=timeout_ms, polling=250)
 
@@ -110,26 +112,30 @@ def problems(page, errors_expected_in=()) -> list[str]:
     ``errors_expected_in``: indexes of cells that show an error on purpose (nbval's
     ``raises-exception`` tag); their tracebacks are not problems.
     """
+    # One round trip for the whole notebook: cell index, prompt, and each output's kind and text
+    # (textContent, so collapsed outputs count too).
+    cells = page.evaluate(
+        """([panel]) => [...document.querySelectorAll(panel + ' .jp-Cell')].map((cell, i) => ({
+            i, code: cell.classList.contains('jp-CodeCell'),
+            prompt: (cell.querySelector('.jp-InputPrompt') || {textContent: ''}).textContent.trim(),
+            outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => ({
+                mime: o.dataset.mimeType || 'widget', text: o.textContent || ''})),
+        }))""", [PANEL])
     found = []
-    cells = page.locator(f"{PANEL} .jp-Cell")
-    for i in range(cells.count()):
-        cell = cells.nth(i)
-        if "jp-CodeCell" not in (cell.get_attribute("class") or ""):
+    for cell in cells:
+        if not cell["code"]:
             continue
-        prompt = (cell.locator(".jp-InputPrompt").text_content() or "").strip()
-        for out in cell.locator(".jp-OutputArea-output").all():
-            mime = out.get_attribute("data-mime-type") or "widget"
-            text = out.text_content() or ""   # collapsed outputs count too
-            where = f"cell {i} {prompt}"
+        where = f"cell {cell['i']} {cell['prompt']}"
+        for out in cell["outputs"]:
+            mime, text = out["mime"], out["text"]
             if mime == "application/vnd.jupyter.stderr" and ERROR_TEXT.search(text):
-                if i in errors_expected_in:
-                    continue
-                found.append(f"{where} error output:\n{tail(text)}")
+                if cell["i"] not in errors_expected_in:
+                    found.append(f"{where} error output:\n{tail(text)}")
             elif WIDGET_ERROR in text:
                 found.append(f"{where} widget failed to render: {tail(text, 3)}")
             elif mime == "text/plain" and RAW_WIDGET_REPR.search(text):
                 found.append(f"{where} shows a widget's repr instead of the widget: {tail(text, 3)}")
-    return found
+    return list(dict.fromkeys(found))  # a widget inside an Output widget would be named twice
 
 
 def log_console_errors(page) -> list[str]:
