@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from labcourse import Course
-from labpage import (count, drag_slider, log_console_errors, looks, problems, prompts,
+from labpage import (PANEL, count, drag_slider, log_console_errors, looks, problems, prompts,
                      slider_value, wait_until, widget)
 from labserver import LabServer
 
@@ -95,8 +95,10 @@ def drag_to_other_end(page, slider):
 
 def changes(what: str, read, before, timeout_s: float = 20):
     """Wait until ``read()`` differs from ``before``; returns the new value."""
-    return wait_until(lambda: (lambda v: v if v != before else None)(read()), timeout_s,
-                      f"{what} to change (it stayed {before!r:.80})")
+    def changed():
+        now = read()
+        return now if now != before else None
+    return wait_until(changed, timeout_s, f"{what} to change (it stayed {before!r:.80})")
 
 
 @pytest.mark.notebook("02_feedforward.ipynb")
@@ -277,6 +279,14 @@ def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
         wait_until(lambda: slider_value(slider) == "10.00", 10, "the dragged slider to read 10.00")
         logged = wait_until(lambda: log_console_errors(run.page), 10, "the callback's traceback")
         assert "RuntimeError: callback broke at 10" in logged[-1], logged
+        set_number(run.page, slider, 4)  # typed into the slider's readout
+        wait_until(lambda: slider_value(slider) == "4.00", 10, "the typed value to show")
+        # The server serves the shared working tree: a save (here Ctrl+S) must be refused.
+        stored = (tmp_path / "broken.ipynb").read_bytes()
+        run.page.locator(f"{PANEL} .jp-Notebook").click()
+        run.page.keyboard.press("Control+s")
+        run.page.wait_for_selector(".jp-Dialog:has-text('browser tests do not save files')")
+        assert (tmp_path / "broken.ipynb").read_bytes() == stored
     finally:
         course.close()
         assert not server.stop(), "the scratch server left processes behind"
