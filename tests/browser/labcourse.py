@@ -79,7 +79,7 @@ class Course:
             run_all(page, timeout_ms=RUN_TIMEOUT_MS)
             step = "widgets to render"
             wait_for_widgets(page)
-        except PlaywrightError as e:
+        except (PlaywrightError, RuntimeError) as e:
             run.failure = f"{run.rel}: timed out or failed waiting for {step}: {str(e).splitlines()[0]}"
         return run
 

@@ -73,13 +73,18 @@ def run_all(page, timeout_ms: int = 180_000):
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").first.click()
     if code_cells == 0:
         return
-    page.wait_for_function(
+    done = page.wait_for_function(
         """([panel]) => {
+            // A dialog during Run All (the kernel died or restarts) ends the wait at once.
+            const dialog = document.querySelector('.jp-Dialog');
+            if (dialog) return 'dialog: ' + dialog.innerText.replace(/\\s+/g, ' ').trim();
             const prompts = [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')];
             const ind = document.querySelector(panel + ' .jp-Notebook-ExecutionIndicator');
             return window.__nnlSawBusy && !prompts.some(p => p.textContent.includes('[*]'))
                    && ind && ind.dataset.status === 'idle';
-        }""", arg=[PANEL], timeout=timeout_ms, polling=250)
+        }""", arg=[PANEL], timeout=timeout_ms, polling=250).json_value()
+    if isinstance(done, str):
+        raise RuntimeError(f"Run All was interrupted by a {done}")
 
 
 def wait_for_widgets(page, timeout_ms: int = 60_000):
