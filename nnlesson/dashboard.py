@@ -24,13 +24,9 @@ nothing but say so. So two runs never train at once and their losses never mix.
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import functools
-import glob
 import html
 import math
-import os
 import numbers
 import threading
 import time
@@ -181,7 +177,6 @@ class Trainer:
 
         Settings that cannot train give a run that has already failed, with the reasons.
         """
-        use_one_blas_thread()
         with self._lock:  # two quick clicks must not both see "not running"
             if self.running:
                 return None
@@ -243,31 +238,6 @@ class Trainer:
                 self.on_finish(run)
             except Exception as e:  # a drawing problem must not hide how training went
                 run.message += f" (showing the result failed: {type(e).__name__}: {e})"
-
-
-@functools.lru_cache(maxsize=1)
-def use_one_blas_thread():
-    """Make numpy's bundled OpenBLAS compute with one thread; True if it could.
-
-    Why: the matrices here are small (a mini-batch is 784 x 40), so a second BLAS thread saves
-    nothing on them, while on a busy machine OpenBLAS's helper threads wait for a free core and
-    every mini-batch waits for them. Measured in a Jupyter kernel on a loaded 2-core machine, with
-    the live plot on: 160 mini-batches in 4 s with two BLAS threads, 3,750 with one. OpenBLAS has
-    no per-thread setting, so this holds for the whole kernel. Where numpy uses another BLAS
-    (macOS's Accelerate, MKL) it does nothing.
-    """
-    here = os.path.dirname(np.__file__)
-    for path in glob.glob(here + ".libs/*openblas*") + glob.glob(here + "/.dylibs/*openblas*"):
-        try:
-            lib = ctypes.CDLL(path)  # already loaded by numpy: this only finds it
-        except OSError:
-            continue
-        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-                     "openblas_set_num_threads"):
-            if hasattr(lib, name):
-                getattr(lib, name)(1)
-                return True
-    return False
 
 
 # ---- the loss curve -----------------------------------------------------------------------------
