@@ -1,7 +1,7 @@
 """Many networks trained at once: the paper's Appendix 4 grid, reproduced (lesson 7).
 
 The paper trains 800 networks (20 batch sizes x 40 learning rates, one epoch each). Trained one at
-a time, a network of this size spends most of its time in Python going round the loop for small
+a time, a network of this size spends much of its time in Python going round the loop for small
 matrix products, not in arithmetic. So the networks that share a batch size and a seed are
 trained *together*, in stacks of R networks:
 
@@ -16,7 +16,7 @@ The formulas are lesson 5's, unchanged; ``@`` on stacks multiplies matrix r by m
 thing is better than that: the input x is the *same* for all R networks, so W^1 x for all of
 them is a single product of the R matrices W^1 stacked on top of each other, (R n_1, n_0) @
 (n_0, m), and so is nabla_W^1 = delta^1 x^T. That is where nearly all the arithmetic is (n_0 =
-784), and one big product keeps both cores busy where R small ones would not.
+784), and one call on a big product runs nearer full speed than R calls on small ones.
 
 A stack should not be too large either: every step reads and writes all of its W^1, and that is
 fast only while they fit in the processor's cache (``STACK_BYTES``, :func:`stacks`).
@@ -53,7 +53,7 @@ PAPER_LRS = tuple(sorted({round(float(lr), 2) for lr in paper_table().lrs}))
 COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "accuracy", "seconds")
 # A stack is fastest while its W^1 fits in the processor's cache: every step reads and writes all
 # of it. Measured on a 2-core machine with 1 MB of cache per core, 39 float32 networks (4 MB of
-# W^1) trained 2 to 6 times faster as two stacks of about 20 than as one stack of 39.
+# W^1) trained 2 to 6 times faster as stacks of 13 to 20 than as one stack of 39.
 STACK_BYTES = 2_000_000
 
 
@@ -91,12 +91,13 @@ class Stack:
         if not nets or len({(net.sizes, net.dtype) for net in nets}) != 1:
             raise ValueError("a stack needs at least one network, all of the same sizes and dtype")
         self.sizes, self.L, self.dtype, self.R = nets[0].sizes, nets[0].L, nets[0].dtype, len(nets)
+        self._first = nets[0]  # what network(r) copies its sizes, init and seed labels from
         self.W = [None] + [np.stack([net.W[l] for net in nets]) for l in range(1, self.L + 1)]
         self.b = [None] + [np.stack([net.b[l] for net in nets]) for l in range(1, self.L + 1)]
 
     def network(self, r):
         """Network r of the stack, as an ordinary (independent) ``Network``."""
-        net = Network(self.sizes, seed=0, dtype=self.dtype)
+        net = self._first.copy()
         net.W = [None] + [w[r].copy() for w in self.W[1:]]
         net.b = [None] + [b[r].copy() for b in self.b[1:]]
         return net
