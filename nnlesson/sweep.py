@@ -330,8 +330,8 @@ def add_arguments(parser):
     parser.add_argument("--seeds", nargs="+", metavar="S", default=["0"],
                         help="seeds for initialisation and shuffling, one grid each (0)")
     parser.add_argument("--init", default="classic",
-                        help="classic: N(0, 1) weights, most likely what the paper's own Java "
-                             "library did; scaled: N(0, 1/n_in) (classic)")
+                        help="classic: N(0, 1) weights, the textbook choice and the likeliest for the "
+                             "paper's own Java library; scaled: N(0, 1/n_in) (classic)")
     parser.add_argument("--dtype", default="float32", help="float32 or float64 (float32)")
     parser.add_argument("--out", default=os.path.join("results", "sweep.csv"),
                         help="CSV to append to; cells already in it are skipped (results/sweep.csv)")
