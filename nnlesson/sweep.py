@@ -250,10 +250,15 @@ def run_to_csv(path, data, progress=None, **grid):
     """Run :func:`sweep` (keywords ``grid``), appending each finished cell to the CSV ``path``.
 
     Cells already in the file are skipped, so running the same command again after an
-    interruption finishes the work instead of repeating it. Returns (new rows, skipped cells).
+    interruption finishes the work instead of repeating it. Returns the new rows and how many
+    of the cells asked for were skipped.
     """
     done = {_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"])
             for r in read_results(path)}
+    g = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic")
+    g.update(grid)
+    wanted = {_key(b, lr, seed, g["init"], g["epochs"])
+              for b in g["batch_sizes"] for lr in g["lrs"] for seed in g["seeds"]}
     folder = os.path.dirname(path)
     if folder:
         os.makedirs(folder, exist_ok=True)
@@ -271,7 +276,7 @@ def run_to_csv(path, data, progress=None, **grid):
             writer.writerow(row)
             f.flush()
             new.append(row)
-    return new, len(done)
+    return new, len(wanted & done)
 
 
 def our_table(rows, template, seed=0, init="classic", epochs=1):

@@ -135,7 +135,9 @@ def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
     new, skipped = run_to_csv(path, data, batch_sizes=[100, 200], lrs=[0.5, 2.0])
     assert trained == [2] and skipped == 2  # batch 100 was done; only batch 200 ran
     new, skipped = run_to_csv(path, data, batch_sizes=[100, 200], lrs=[0.5, 2.0])
-    assert trained == [2] and new == []
+    assert trained == [2] and new == [] and skipped == 4
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], init="scaled")
+    assert trained == [2, 1] and skipped == 0  # another init is another cell
     rows = read_results(path)
     assert sorted((r["batch_size"], r["lr"]) for r in rows) == [(100, 0.5), (100, 2.0),
                                                                   (200, 0.5), (200, 2.0)]
