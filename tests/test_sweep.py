@@ -139,8 +139,9 @@ def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
     new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], init="scaled")
     assert trained == [2, 1] and skipped == 0  # another init is another cell
     rows = read_results(path)
-    assert sorted((r["batch_size"], r["lr"]) for r in rows) == [(100, 0.5), (100, 2.0),
-                                                                  (200, 0.5), (200, 2.0)]
+    assert sorted((r["init"], r["batch_size"], r["lr"]) for r in rows) == [
+        ("classic", 100, 0.5), ("classic", 100, 2.0), ("classic", 200, 0.5),
+        ("classic", 200, 2.0), ("scaled", 100, 0.5)]
     with open(path) as f:
         assert next(csv.reader(f)) == list(COLUMNS)
 
