@@ -5,8 +5,8 @@ a time, a network of this size spends much of its time in Python going round the
 matrix products, not in arithmetic. So the networks that share a batch size and a seed are
 trained *together*, in stacks of R networks:
 
-  * they see the same mini-batches in the same order (:func:`batch_order`, the order ``train``
-    uses), and they all start from the same ``Network(sizes, init, seed)``;
+  * they see the same mini-batches in the same order (``training.batch_order``, as ``train``
+    does), and they all start from the same ``Network(sizes, init, seed)``;
   * each weight matrix becomes a stack: ``W[l]`` has shape (R, n_l, n_(l-1)) and ``W[l][r]`` is
     network r's W^l; likewise ``b[l]`` has shape (R, n_l, 1) and a^l has shape (R, n_l, m);
   * the learning rate is a stack too, shape (R, 1, 1), so ``W[l] -= lr * nabla_W[l]`` moves each
@@ -34,7 +34,6 @@ full grid of 780 distinct networks takes about 1.5 minutes of one core.
 from __future__ import annotations
 
 import csv
-import numbers
 import os
 import time
 
@@ -44,7 +43,7 @@ from threadpoolctl import threadpool_limits
 from .data import one_hot
 from .network import Network, check_lr, sigmoid
 from .paper import paper_table
-from .training import check_batch_size, train
+from .training import batch_order, check_batch_size, check_epochs, train
 
 SIZES = (784, 32, 16, 10)
 PAPER_BATCH_SIZES = tuple(range(5, 101, 5))
@@ -55,18 +54,6 @@ COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "accuracy", "
 # of it. Measured on a 2-core machine with 1 MB of cache per core, 39 float32 networks (4 MB of
 # W^1) trained 2 to 6 times faster as stacks of 13 to 20 than as one stack of 39.
 STACK_BYTES = 2_000_000
-
-
-def batch_order(n, batch_size, epochs, seed):
-    """The mini-batches of ``train``, in its order: one list of index arrays per epoch.
-
-    Each epoch draws a fresh permutation of the n examples from one generator seeded with
-    ``seed`` and cuts it into runs of ``batch_size`` (the last one may be smaller).
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        yield [order[k:k + batch_size] for k in range(0, n, batch_size)]
 
 
 def _times(M, A):
@@ -158,12 +145,6 @@ def train_stack(stack, data, epochs=1, batch_size=40, lrs=(4.0,), seed=0, callba
                 callback((epoch + (k + 1) / len(batches)) / epochs)
         accuracy.append(stack.accuracy(data.X_test, data.y_test))
     return np.array(accuracy)
-
-
-def check_epochs(epochs):
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
-    return int(epochs)
 
 
 def figures_of(lr):

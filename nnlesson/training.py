@@ -51,6 +51,25 @@ def evaluate(net, X, y):
     return 100.0 * float(np.mean(net.predict(X) == y))
 
 
+def check_epochs(epochs):
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
+    return int(epochs)
+
+
+def batch_order(n, batch_size, epochs, seed):
+    """The mini-batches, epoch by epoch: for each epoch, a list of index arrays.
+
+    One generator seeded with ``seed`` draws a fresh permutation of the n examples per epoch,
+    cut into runs of ``batch_size`` (the last one may be smaller). ``train`` and the stacked
+    sweep of lesson 7 both use it, so their runs see the same batches.
+    """
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        yield [order[k:k + batch_size] for k in range(0, n, batch_size)]
+
+
 def check_batch_size(batch_size, n):
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
         raise ValueError(f"batch size must be a whole number of at least 1, got {batch_size!r}")
@@ -73,8 +92,7 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
     keeps what it learned so far and ``history.stopped`` is True.
     """
     lr = check_lr(lr)
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
+    epochs = check_epochs(epochs)
     # One example per row in memory: a mini-batch is a contiguous gather, and .T (free) turns it
     # into the paper's columns. Converted to the network's dtype once, not per batch.
     rows = np.ascontiguousarray(np.asarray(data.X_train).T, dtype=net.dtype)
@@ -82,19 +100,14 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
     net._check_pair(rows[:1].T, Y_rows[:1].T)  # shapes, once, with the network's own messages
     if not np.all(np.isfinite(rows)):
         raise ValueError("the training images contain NaN or infinite values")
-    n = len(rows)
-    batch_size = check_batch_size(batch_size, n)
-    batches = -(-n // batch_size)
-    rng = np.random.default_rng(seed)
+    batch_size = check_batch_size(batch_size, len(rows))
     history = History()
-    for epoch in range(epochs):
+    for epoch, batches in enumerate(batch_order(len(rows), batch_size, epochs, seed)):
         start = time.perf_counter()
-        order = rng.permutation(n)
-        for k in range(batches):
-            idx = order[k * batch_size:(k + 1) * batch_size]
+        for k, idx in enumerate(batches):
             loss = net._sgd_step(rows[idx].T, Y_rows[idx].T, lr)
             history.loss.append(loss)
-            if callback is not None and callback(Progress(epoch, k + 1, batches, epochs, loss, history)):
+            if callback and callback(Progress(epoch, k + 1, len(batches), epochs, loss, history)):
                 history.stopped = True
                 break
         history.seconds.append(time.perf_counter() - start)

@@ -9,8 +9,8 @@ from nnlesson import Network, load_mnist, train
 from nnlesson.cli import main
 from nnlesson.data import Dataset
 from nnlesson.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, STACK_BYTES, Stack,
-                            batch_order, figures_of, read_results, run_to_csv, stacks, sweep,
-                            train_stack)
+                            figures_of, read_results, run_to_csv, stacks, sweep, train_stack)
+from nnlesson.training import batch_order
 
 
 @pytest.fixture(scope="module")
