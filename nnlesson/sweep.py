@@ -49,7 +49,7 @@ SIZES = (784, 32, 16, 10)
 PAPER_BATCH_SIZES = tuple(range(5, 101, 5))
 # The 40 columns of Figures 11 and 12 hold 39 different learning rates: 1.0 is in both.
 PAPER_LRS = tuple(sorted({round(float(lr), 2) for lr in paper_table().lrs}))
-COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "accuracy", "seconds")
+COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "dtype", "accuracy", "seconds")
 # A stack is fastest while its W^1 fits in the processor's cache: every step reads and writes all
 # of it. Measured on a 2-core machine with 1 MB of cache per core, 39 float32 networks (4 MB of
 # W^1) trained 2 to 6 times faster as stacks of 13 to 20 than as one stack of 39.
@@ -161,9 +161,9 @@ def stacks(lrs, dtype="float32", sizes=SIZES):
     return [[float(lr) for lr in chunk] for chunk in np.array_split(lrs, n_stacks)]
 
 
-def _key(batch_size, lr, seed, init, epochs):
+def _key(batch_size, lr, seed, init, epochs, dtype):
     """What identifies a cell of a sweep (a CSV row), for skipping what is already done."""
-    return int(batch_size), round(float(lr), 9), int(seed), str(init), int(epochs)
+    return int(batch_size), round(float(lr), 9), int(seed), str(init), int(epochs), str(dtype)
 
 
 def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,),
@@ -181,7 +181,7 @@ def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0
     lrs = list(dict.fromkeys(float(check_lr(lr)) for lr in lrs))  # 1.0 given twice: train once
     check_epochs(epochs)
     skip = set(skip)
-    jobs = [(seed, b, [lr for lr in lrs if _key(b, lr, seed, init, epochs) not in skip])
+    jobs = [(seed, b, [lr for lr in lrs if _key(b, lr, seed, init, epochs, dtype) not in skip])
             for seed in seeds for b in batch_sizes]
     jobs = [(seed, b, chunk) for seed, b, todo in jobs if todo for chunk in stacks(todo, dtype)]
     total, done = sum(len(todo) for *_, todo in jobs), 0
@@ -196,7 +196,8 @@ def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0
         for lr, acc in zip(todo, accuracy):
             for figure in figures_of(lr) or ("",):
                 yield dict(batch_size=batch_size, lr=lr, figure=figure, seed=seed, init=init,
-                           epochs=epochs, accuracy=round(float(acc), 2), seconds=round(seconds, 4))
+                           epochs=epochs, dtype=str(dtype), accuracy=round(float(acc), 2),
+                           seconds=round(seconds, 4))
 
 
 # ---- the CSV: one line per finished cell, appended and flushed, so an interrupted sweep resumes ----
@@ -221,7 +222,8 @@ def read_results(path):
                 rows.append(dict(batch_size=int(r["batch_size"]), lr=float(r["lr"]),
                                  figure=int(r["figure"]) if r["figure"] else "",
                                  seed=int(r["seed"]), init=r["init"], epochs=int(r["epochs"]),
-                                 accuracy=float(r["accuracy"]), seconds=float(r["seconds"])))
+                                 dtype=r["dtype"], accuracy=float(r["accuracy"]),
+                                 seconds=float(r["seconds"])))
             except (TypeError, ValueError):
                 pass
         return rows
@@ -234,11 +236,12 @@ def run_to_csv(path, data, progress=None, **grid):
     interruption finishes the work instead of repeating it. Returns the new rows and how many
     of the cells asked for were skipped.
     """
-    done = {_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"])
+    done = {_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"])
             for r in read_results(path)}
-    g = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic")
+    g = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic",
+             dtype="float32")
     g.update(grid)
-    wanted = {_key(b, lr, seed, g["init"], g["epochs"])
+    wanted = {_key(b, lr, seed, g["init"], g["epochs"], g["dtype"])
               for b in g["batch_sizes"] for lr in g["lrs"] for seed in g["seeds"]}
     folder = os.path.dirname(path)
     if folder:
@@ -383,6 +386,7 @@ def cli_main(args):
     new, skipped = run_to_csv(args.out, data, progress=show, **grid)
     if bar.total:  # something was trained, so a progress line was drawn: end it
         bar.close()
-    cells = len({_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"]) for r in new})
+    cells = len({_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"])
+                 for r in new})
     print(f"{cells} networks trained in {time.perf_counter() - start:.1f} s, {skipped} cells "
           f"already in {args.out} skipped; {len(new)} rows written")

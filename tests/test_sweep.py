@@ -138,10 +138,13 @@ def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
     assert trained == [2] and new == [] and skipped == 4
     new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], init="scaled")
     assert trained == [2, 1] and skipped == 0  # another init is another cell
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], dtype="float64")
+    assert trained == [2, 1, 1] and skipped == 0  # and so is another dtype
     rows = read_results(path)
-    assert sorted((r["init"], r["batch_size"], r["lr"]) for r in rows) == [
-        ("classic", 100, 0.5), ("classic", 100, 2.0), ("classic", 200, 0.5),
-        ("classic", 200, 2.0), ("scaled", 100, 0.5)]
+    assert sorted((r["init"], r["batch_size"], r["lr"], r["dtype"]) for r in rows) == [
+        ("classic", 100, 0.5, "float32"), ("classic", 100, 0.5, "float64"),
+        ("classic", 100, 2.0, "float32"), ("classic", 200, 0.5, "float32"),
+        ("classic", 200, 2.0, "float32"), ("scaled", 100, 0.5, "float32")]
     with open(path) as f:
         assert next(csv.reader(f)) == list(COLUMNS)
 
