@@ -6,8 +6,9 @@ import sympy as sp
 from nnlesson import Network
 from nnlesson import sigmoid
 from nnlesson.derivations import (CHAIN, backprop_agrees, chain_rule, checks_table, deltas,
-                                  network_gradient, paper_slips, same, sigma, sigmoid_exp,
-                                  sigmoid_steps, slips_table, slope_view, symbolic_network)
+                                  network_gradient, same, sigma, sigmoid_exp,
+                                  sigmoid_steps, slope_view, symbolic_network)
+from nnlesson.slips import paper_slips, slips_table
 
 x = sp.Symbol("x", real=True)
 
