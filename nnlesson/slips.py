@@ -16,6 +16,7 @@ from .derivations import same, sigma, symbolic_network
 from .network import Network
 from .paper import paper_table
 
+
 class Slip(NamedTuple):
     where: str           # where in the paper
     what: str            # the slip, in words
