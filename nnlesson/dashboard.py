@@ -1,22 +1,17 @@
 """The live training dashboard of lesson 6: press Train, watch the network learn, press Stop.
 
 Lesson 6 trains the paper's network with mini-batch stochastic gradient descent, ``train`` in
-training.py. This module puts that one function behind sliders, in three layers that can each be
-read (and tested) on their own:
+training.py. This module puts that one function behind sliders, on top of two layers that can
+each be read (and tested) on their own:
 
-  * :class:`Settings` and :func:`check_settings`: one run's choices, and what is wrong with them
-    in plain words;
-  * :class:`Trainer`: runs ``train`` in a background thread, one run at a time, with a Stop that
-    takes effect after the current mini-batch;
-  * :func:`training_figure`: the loss curve and the test accuracy, as a plain figure;
-  * :class:`Dashboard`: the widgets, wired to the three above.
+  * ``trainer.py``: :class:`~nnlesson.trainer.Settings` (one run's choices and what is wrong with
+    them) and :class:`~nnlesson.trainer.Trainer`, which runs ``train`` in a background thread,
+    one run at a time, with a Stop that takes effect after the current mini-batch;
+  * :func:`training_figure` here: the loss curve and the test accuracy, as a plain figure;
+  * :class:`Dashboard` here: the widgets, wired to the two above.
 
-Why a thread. While a notebook cell runs, the kernel handles no widget events, so a Stop button
-could not be heard until training ended by itself. Here ``train`` runs in a background thread and
-the kernel stays free to handle clicks. The thread reaches the widgets only by setting their
-values (ipykernel 6+ and ipywidgets 8 send those messages from any thread) and hears Stop only
-through a ``threading.Event``: ``train`` calls our callback after every mini-batch, and the
-callback returns True once Stop was pressed.
+The training thread reaches the widgets only by setting their values (ipykernel 6+ and
+ipywidgets 8 send those messages from any thread).
 
 One run at a time. A setting changed while a run trains *restarts* it: the run is stopped, its
 thread is waited for, and a new run starts from a fresh network. Pressing Train during a run does
@@ -24,223 +19,25 @@ nothing but say so. So two runs never train at once and their losses never mix.
 """
 from __future__ import annotations
 
-import dataclasses
 import html
 import math
-import numbers
-import threading
-import time
 
 import numpy as np
 
-from .network import INITS, Network, check_lr
 from .plots import Figure, figure_to_png
-from .training import History, check_batch_size, evaluate, train
+from .network import INITS
+from .trainer import QUICK_TEST, Settings, Trainer, hidden_sizes, is_whole
 
-N_IMAGES = 60000     # MNIST's training set
-QUICK_TEST = 1000    # test images scored at each redraw: cheap, and enough to see the trend
-MAX_HIDDEN = 1000    # neurons per hidden layer: more trains too slowly to watch
 MAX_DRAWN = 2000     # loss points drawn at most; more are averaged in groups first
 
 
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    """One run's choices. The defaults are the paper's best one-epoch setting on a subset."""
-    n_train: int = 10000          # training images (the first n of MNIST's 60,000)
-    hidden: tuple | str = (32, 16)  # hidden layer sizes, or text such as "32, 16"
-    epochs: int = 1
-    batch_size: int = 40
-    lr: float = 4.0
-    init: str = "scaled"
-    seed: int = 0
-
-    @property
-    def sizes(self):
-        """The whole network (784, hidden..., 10); raises ValueError when ``hidden`` makes none."""
-        return (784, *hidden_sizes(self.hidden), 10)
-
-    def describe(self):
-        shape = "-".join(map(str, self.sizes))
-        return (f"{shape}, {self.n_train:,} images, {self.epochs} epoch{'s' * (self.epochs != 1)}, "
-                f"batch {self.batch_size}, learning rate {self.lr:g}, {self.init} start, "
-                f"seed {self.seed}")
-
-
-def hidden_sizes(hidden):
-    """``"32, 16"`` or ``(32, 16)`` -> (32, 16); ``""`` -> () (no hidden layer at all)."""
-    if isinstance(hidden, str):
-        parts = [p for p in hidden.replace(",", " ").split()]
-        try:
-            hidden = [int(p) for p in parts]
-        except ValueError:
-            raise ValueError(f"hidden layer sizes must be whole numbers such as 32, 16; "
-                             f"got {hidden!r}") from None
-    sizes = tuple(hidden)
-    for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_HIDDEN:
-            raise ValueError(f"each hidden layer needs 1 to {MAX_HIDDEN} neurons, got {n!r}")
-    return tuple(int(n) for n in sizes)
-
-
-def check_settings(settings, n_available=N_IMAGES):
-    """Everything wrong with ``settings``, one sentence each; an empty list when it can train.
-
-    Uses the same checks as ``train`` and ``Network``, so the messages are the course's own.
-    """
-    s, problems = settings, []
-
-    def check(test):
-        try:
-            test()
-        except ValueError as e:
-            problems.append(str(e))
-
-    n_ok = _whole(s.n_train) and 1 <= s.n_train <= n_available
-    if not n_ok:
-        problems.append(f"the number of training images must be a whole number from 1 to "
-                        f"{n_available:,}, got {s.n_train!r}")
-    check(lambda: check_lr(s.lr))
-    if n_ok:
-        check(lambda: check_batch_size(s.batch_size, s.n_train))
-    if not (_whole(s.epochs) and s.epochs >= 1):
-        problems.append(f"epochs must be a whole number of at least 1, got {s.epochs!r}")
-    check(lambda: hidden_sizes(s.hidden))
-    if s.init not in INITS:
-        problems.append(f"the start (initialisation) must be one of {', '.join(INITS)}, "
-                        f"got {s.init!r}")
-    if not (_whole(s.seed) and s.seed >= 0):
-        problems.append(f"the seed must be a whole number of at least 0, got {s.seed!r}")
-    return problems
-
-
-def _whole(n):
-    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
-
-
-class Run:
-    """One training run: its settings, its network, what it measured and how it ended.
-
-    ``state`` goes "training" -> "finished", "stopped" or "failed" (then ``message`` says why).
-    ``accuracy`` holds (mini-batches so far, % right on the first QUICK_TEST test images), one
-    pair per redraw: a live estimate between the full test scores at each epoch's end.
-    """
-
-    def __init__(self, number, settings):
-        self.number, self.settings = number, settings
-        self.net, self.history = None, History()
-        self.progress = None                 # the latest training.Progress
-        self.accuracy = []
-        self.state, self.message = "training", ""
-        self.started, self.ended = time.perf_counter(), None
-        self.stop_requested = threading.Event()
-
-    @property
-    def batches(self):
-        """Mini-batches per epoch: ceil(n / batch size)."""
-        return -(-self.settings.n_train // self.settings.batch_size)
-
-    @property
-    def fraction(self):
-        """How much of the run is done, 0 to 1."""
-        if self.state == "finished":
-            return 1.0
-        return self.progress.fraction if self.progress else 0.0
-
-    def figure(self, paper=None):
-        """This run's :func:`training_figure`."""
-        return training_figure(self.history.loss, self.batches, self.accuracy,
-                               self.history.test_accuracy, self.batches * self.settings.epochs,
-                               paper=paper)
-
-
-class Trainer:
-    """Runs ``train`` in a background thread, one run at a time.
-
-    ``on_update(run)`` is called from that thread after the first mini-batch and then at most
-    every ``interval`` seconds; ``on_finish(run)`` once when the run ends, however it ends. Both
-    should be quick: training waits for them.
-    """
-
-    def __init__(self, data, on_update=None, on_finish=None, interval=0.25):
-        self.data, self.on_update, self.on_finish = data, on_update, on_finish
-        self.interval = interval
-        self.run, self.runs = None, 0
-        self._thread = None
-        self._lock = threading.Lock()
-
-    @property
-    def running(self):
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self, settings):
-        """Start a run and return it; None (and nothing starts) while another run is going.
-
-        Settings that cannot train give a run that has already failed, with the reasons.
-        """
-        with self._lock:  # two quick clicks must not both see "not running"
-            if self.running:
-                return None
-            self.runs += 1
-            run = self.run = Run(self.runs, settings)
-            problems = check_settings(settings, self.data.X_train.shape[1])
-            if problems:
-                self._end(run, "failed", "cannot train: " + "; ".join(problems))
-                return run
-            self._thread = threading.Thread(target=self._train, args=(run,), daemon=True,
-                                            name=f"nnlesson-run-{run.number}")
-            self._thread.start()
-        return run
-
-    def stop(self):
-        """Ask the current run to stop after its mini-batch; returns at once."""
-        if self.run is not None:
-            self.run.stop_requested.set()
-
-    def wait(self, timeout=None):
-        """Wait until the current run has ended (or ``timeout`` seconds); return it."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-        return self.run
-
-    def _train(self, run):
-        s, next_redraw = run.settings, [0.0]
-
-        def after_batch(progress):
-            run.progress, run.history = progress, progress.history
-            start = time.perf_counter()
-            # Redraw after the first mini-batch, then every `interval` seconds, or less often if
-            # drawing is slow (a busy machine): one redraw costs as much as hundreds of
-            # mini-batches, and training must keep at least half of the time.
-            if start >= next_redraw[0]:
-                run.accuracy.append((len(run.history.loss), self._quick_accuracy(run.net)))
-                if self.on_update is not None:
-                    self.on_update(run)
-                spent = time.perf_counter() - start
-                next_redraw[0] = start + max(self.interval, 2 * spent)
-            return run.stop_requested.is_set()
-
-        try:
-            run.net = Network(s.sizes, init=s.init, seed=s.seed)
-            history = train(run.net, self.data.subset(s.n_train), epochs=s.epochs,
-                            batch_size=s.batch_size, lr=s.lr, seed=s.seed, callback=after_batch)
-            run.history = history
-            self._end(run, "stopped" if history.stopped else "finished")
-        except Exception as e:  # whatever went wrong, the learner gets a sentence, not a traceback
-            self._end(run, "failed", f"training failed: {type(e).__name__}: {e}")
-
-    def _quick_accuracy(self, net):
-        return evaluate(net, self.data.X_test[:, :QUICK_TEST], self.data.y_test[:QUICK_TEST])
-
-    def _end(self, run, state, message=""):
-        run.state, run.message, run.ended = state, message, time.perf_counter()
-        if self.on_finish is not None:
-            try:
-                self.on_finish(run)
-            except Exception as e:  # a drawing problem must not hide how training went
-                run.message += f" (showing the result failed: {type(e).__name__}: {e})"
-
-
 # ---- the loss curve -----------------------------------------------------------------------------
+
+def run_figure(run, paper=None):
+    """A :class:`~nnlesson.trainer.Run`'s :func:`training_figure`, so far."""
+    return training_figure(run.history.loss, run.batches, run.accuracy, run.history.test_accuracy,
+                           run.batches * run.settings.epochs, paper=paper)
+
 
 def block_means(values, k):
     """Means of consecutive groups of ``k`` values: (position of each group's last value, mean).
@@ -255,7 +52,7 @@ def block_means(values, k):
     MAX_DRAWN points.
     """
     x = np.asarray(values, dtype=float).ravel()
-    if not _whole(k) or k < 1:
+    if not is_whole(k) or k < 1:
         raise ValueError(f"k must be a whole number of at least 1, got {k!r}")
     if x.size == 0:
         return np.zeros(0, dtype=int), np.zeros(0)
@@ -499,7 +296,7 @@ class Dashboard:
     def _show_progress(self, run):
         if run is not self.trainer.run:
             return  # an old run's last word must not overwrite the new run
-        png = figure_to_png(run.figure(self._paper(run)))
+        png = figure_to_png(run_figure(run, self._paper(run)))
         self.loss_plot.value = png
         self.progress.value = run.fraction
         self.status.value = self.describe(run)
@@ -512,7 +309,7 @@ class Dashboard:
         self.status.value = self.describe(run)  # first: a Stop must be seen to work at once
         if run.state == "failed":
             return
-        self.loss_plot.value = figure_to_png(run.figure(self._paper(run)))
+        self.loss_plot.value = figure_to_png(run_figure(run, self._paper(run)))
         if run.history.loss:
             self._show_results(run)
 

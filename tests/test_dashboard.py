@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from nnlesson.data import Dataset
-from nnlesson.dashboard import (Dashboard, Settings, Trainer, block_means, check_settings,
-                                hidden_sizes, training_figure)
+from nnlesson.dashboard import Dashboard, block_means, run_figure, training_figure
+from nnlesson.trainer import Settings, Trainer, check_settings, hidden_sizes
 from nnlesson.plots import figure_to_png
 
 LONG = Settings(n_train=60000, epochs=20, batch_size=10, lr=1.0)  # minutes: only ever stopped
@@ -161,7 +161,7 @@ def test_a_huge_learning_rate_saturates_without_warnings(mnist, made):
         warnings.simplefilter("error")
         run = trainer.start(Settings(n_train=2000, batch_size=40, lr=20.0))
         trainer.wait()
-        png = figure_to_png(run.figure())
+        png = figure_to_png(run_figure(run))
     assert run.state == "finished", run.message
     assert 5 < run.history.test_accuracy[-1] < 20  # guessing is 10 %
     assert np.all(np.isfinite(run.history.loss))
@@ -171,7 +171,7 @@ def test_a_huge_learning_rate_saturates_without_warnings(mnist, made):
 def test_updates_come_from_the_thread_and_the_first_one_is_quick(mnist, made):
     times = []
     trainer = Trainer(mnist, on_update=lambda run: times.append(
-        (time.perf_counter(), len(run.history.loss), figure_to_png(run.figure()))))
+        (time.perf_counter(), len(run.history.loss), figure_to_png(run_figure(run)))))
     made.append(trainer)
     started = time.perf_counter()
     run = trainer.start(LONG)

@@ -2,11 +2,9 @@
 import gzip
 import hashlib
 import http.server
-import os
 import shutil
 import stat
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest

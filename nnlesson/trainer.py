@@ -1,0 +1,221 @@
+"""Training in the background, one run at a time: the engine of lesson 6's dashboard.
+
+While a notebook cell runs, the kernel handles no widget events, so a Stop button could not be
+heard until training ended by itself. :class:`Trainer` therefore runs ``train`` in a background
+thread and the kernel stays free to handle clicks. The thread hears Stop only through a
+``threading.Event``: ``train`` calls our callback after every mini-batch, and the callback
+returns True once Stop was pressed.
+
+  * :class:`Settings` and :func:`check_settings`: one run's choices, and what is wrong with them
+    in plain words;
+  * :class:`Run`: one run's settings, network, measurements and how it ended;
+  * :class:`Trainer`: starts, stops and waits for runs; never two at once.
+
+``dashboard.py`` puts sliders and plots on top; this module needs no widgets and is tested
+without a browser.
+"""
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import threading
+import time
+
+from .network import INITS, Network, check_lr
+from .training import History, check_batch_size, evaluate, train
+
+N_IMAGES = 60000     # MNIST's training set
+QUICK_TEST = 1000    # test images scored at each redraw: cheap, and enough to see the trend
+MAX_HIDDEN = 1000    # neurons per hidden layer: more trains too slowly to watch
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """One run's choices. The defaults are the paper's best one-epoch setting on a subset."""
+    n_train: int = 10000          # training images (the first n of MNIST's 60,000)
+    hidden: tuple | str = (32, 16)  # hidden layer sizes, or text such as "32, 16"
+    epochs: int = 1
+    batch_size: int = 40
+    lr: float = 4.0
+    init: str = "scaled"
+    seed: int = 0
+
+    @property
+    def sizes(self):
+        """The whole network (784, hidden..., 10); raises ValueError when ``hidden`` makes none."""
+        return (784, *hidden_sizes(self.hidden), 10)
+
+    def describe(self):
+        shape = "-".join(map(str, self.sizes))
+        return (f"{shape}, {self.n_train:,} images, {self.epochs} epoch{'s' * (self.epochs != 1)}, "
+                f"batch {self.batch_size}, learning rate {self.lr:g}, {self.init} start, "
+                f"seed {self.seed}")
+
+
+def hidden_sizes(hidden):
+    """``"32, 16"`` or ``(32, 16)`` -> (32, 16); ``""`` -> () (no hidden layer at all)."""
+    if isinstance(hidden, str):
+        parts = [p for p in hidden.replace(",", " ").split()]
+        try:
+            hidden = [int(p) for p in parts]
+        except ValueError:
+            raise ValueError(f"hidden layer sizes must be whole numbers such as 32, 16; "
+                             f"got {hidden!r}") from None
+    sizes = tuple(hidden)
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_HIDDEN:
+            raise ValueError(f"each hidden layer needs 1 to {MAX_HIDDEN} neurons, got {n!r}")
+    return tuple(int(n) for n in sizes)
+
+
+def check_settings(settings, n_available=N_IMAGES):
+    """Everything wrong with ``settings``, one sentence each; an empty list when it can train.
+
+    Uses the same checks as ``train`` and ``Network``, so the messages are the course's own.
+    """
+    s, problems = settings, []
+
+    def check(test):
+        try:
+            test()
+        except ValueError as e:
+            problems.append(str(e))
+
+    n_ok = is_whole(s.n_train) and 1 <= s.n_train <= n_available
+    if not n_ok:
+        problems.append(f"the number of training images must be a whole number from 1 to "
+                        f"{n_available:,}, got {s.n_train!r}")
+    check(lambda: check_lr(s.lr))
+    if n_ok:
+        check(lambda: check_batch_size(s.batch_size, s.n_train))
+    if not (is_whole(s.epochs) and s.epochs >= 1):
+        problems.append(f"epochs must be a whole number of at least 1, got {s.epochs!r}")
+    check(lambda: hidden_sizes(s.hidden))
+    if s.init not in INITS:
+        problems.append(f"the start (initialisation) must be one of {', '.join(INITS)}, "
+                        f"got {s.init!r}")
+    if not (is_whole(s.seed) and s.seed >= 0):
+        problems.append(f"the seed must be a whole number of at least 0, got {s.seed!r}")
+    return problems
+
+
+def is_whole(n):
+    """A whole number (and not True or False, which Python also counts as integers)."""
+    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
+
+
+class Run:
+    """One training run: its settings, its network, what it measured and how it ended.
+
+    ``state`` goes "training" -> "finished", "stopped" or "failed" (then ``message`` says why).
+    ``accuracy`` holds (mini-batches so far, % right on the first QUICK_TEST test images), one
+    pair per redraw: a live estimate between the full test scores at each epoch's end.
+    """
+
+    def __init__(self, number, settings):
+        self.number, self.settings = number, settings
+        self.net, self.history = None, History()
+        self.progress = None                 # the latest training.Progress
+        self.accuracy = []
+        self.state, self.message = "training", ""
+        self.started, self.ended = time.perf_counter(), None
+        self.stop_requested = threading.Event()
+
+    @property
+    def batches(self):
+        """Mini-batches per epoch: ceil(n / batch size)."""
+        return -(-self.settings.n_train // self.settings.batch_size)
+
+    @property
+    def fraction(self):
+        """How much of the run is done, 0 to 1."""
+        if self.state == "finished":
+            return 1.0
+        return self.progress.fraction if self.progress else 0.0
+
+
+class Trainer:
+    """Runs ``train`` in a background thread, one run at a time.
+
+    ``on_update(run)`` is called from that thread after the first mini-batch and then at most
+    every ``interval`` seconds; ``on_finish(run)`` once when the run ends, however it ends. Both
+    should be quick: training waits for them.
+    """
+
+    def __init__(self, data, on_update=None, on_finish=None, interval=0.25):
+        self.data, self.on_update, self.on_finish = data, on_update, on_finish
+        self.interval = interval
+        self.run, self.runs = None, 0
+        self._thread = None
+        self._lock = threading.Lock()
+
+    @property
+    def running(self):
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, settings):
+        """Start a run and return it; None (and nothing starts) while another run is going.
+
+        Settings that cannot train give a run that has already failed, with the reasons.
+        """
+        with self._lock:  # two quick clicks must not both see "not running"
+            if self.running:
+                return None
+            self.runs += 1
+            run = self.run = Run(self.runs, settings)
+            problems = check_settings(settings, self.data.X_train.shape[1])
+            if problems:
+                self._end(run, "failed", "cannot train: " + "; ".join(problems))
+                return run
+            self._thread = threading.Thread(target=self._train, args=(run,), daemon=True,
+                                            name=f"nnlesson-run-{run.number}")
+            self._thread.start()
+        return run
+
+    def stop(self):
+        """Ask the current run to stop after its mini-batch; returns at once."""
+        if self.run is not None:
+            self.run.stop_requested.set()
+
+    def wait(self, timeout=None):
+        """Wait until the current run has ended (or ``timeout`` seconds); return it."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.run
+
+    def _train(self, run):
+        s, next_redraw = run.settings, [0.0]
+
+        def after_batch(progress):
+            run.progress, run.history = progress, progress.history
+            start = time.perf_counter()
+            # Redraw after the first mini-batch, then every `interval` seconds, or less often if
+            # drawing is slow (a busy machine): one redraw costs as much as hundreds of
+            # mini-batches, and training must keep at least half of the time.
+            if start >= next_redraw[0]:
+                run.accuracy.append((len(run.history.loss), self._quick_accuracy(run.net)))
+                if self.on_update is not None:
+                    self.on_update(run)
+                spent = time.perf_counter() - start
+                next_redraw[0] = start + max(self.interval, 2 * spent)
+            return run.stop_requested.is_set()
+
+        try:
+            run.net = Network(s.sizes, init=s.init, seed=s.seed)
+            history = train(run.net, self.data.subset(s.n_train), epochs=s.epochs,
+                            batch_size=s.batch_size, lr=s.lr, seed=s.seed, callback=after_batch)
+            run.history = history
+            self._end(run, "stopped" if history.stopped else "finished")
+        except Exception as e:  # whatever went wrong, the learner gets a sentence, not a traceback
+            self._end(run, "failed", f"training failed: {type(e).__name__}: {e}")
+
+    def _quick_accuracy(self, net):
+        return evaluate(net, self.data.X_test[:, :QUICK_TEST], self.data.y_test[:QUICK_TEST])
+
+    def _end(self, run, state, message=""):
+        run.state, run.message, run.ended = state, message, time.perf_counter()
+        if self.on_finish is not None:
+            try:
+                self.on_finish(run)
+            except Exception as e:  # a drawing problem must not hide how training went
+                run.message += f" (showing the result failed: {type(e).__name__}: {e})"
