@@ -76,3 +76,26 @@ def show(image, message_widget, fig, message):
     else:
         image.value = figure_to_png(fig)
         image.layout.visibility = "visible"
+
+
+def live_view(view, sliders, css):
+    """A lesson's interactive plot: its sliders, the view's message and figure, kept in step.
+
+    ``view(*values)`` is the lesson's plain function, returning ``(figure or None, message)``;
+    ``sliders`` maps a short name to each slider, in the order ``view`` takes their values. It is
+    called once now and again whenever a slider moves. Every widget gets the CSS class
+    ``{css}-{name}``, and the figure and message ``{css}-plot`` and ``{css}-message``, so that
+    the browser tests can find them. Returns the box to display.
+    """
+    import ipywidgets as widgets  # here, so that the figure helpers above need no notebook
+    plot, message = widgets.Image(format="png"), widgets.HTML()
+    for name, widget in {**sliders, "plot": plot, "message": message}.items():
+        widget.add_class(f"{css}-{name}")
+
+    def update(change=None):
+        show(plot, message, *view(*(slider.value for slider in sliders.values())))
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    update()
+    return widgets.VBox([widgets.HBox(list(sliders.values())), message, plot])

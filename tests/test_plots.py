@@ -46,3 +46,30 @@ def test_a_new_figure_shows_itself_as_png_in_a_notebook():
     fig = new_figure(2, 2)
     fig.subplots().plot([0, 1])
     assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_live_view_redraws_when_a_slider_moves():
+    import ipywidgets as widgets
+
+    from nnlesson.plots import live_view
+    calls = []
+
+    def view(w, b):
+        calls.append((w, b))
+        if w == 0:
+            return None, "w = 0: no curve"
+        fig = new_figure(2, 2)
+        fig.subplots().plot([0, 1], [b, w])
+        return fig, f"w = {w}"
+
+    w, b = widgets.FloatSlider(value=1.0), widgets.FloatSlider(value=0.5)
+    box = live_view(view, {"w": w, "b": b}, "nnl-test")
+    _, message, plot = box.children
+    first = bytes(plot.value)
+    assert calls == [(1.0, 0.5)] and message.value == "w = 1.0" and first.startswith(b"\x89PNG")
+    assert "nnl-test-w" in w._dom_classes and "nnl-test-plot" in plot._dom_classes
+    assert "nnl-test-message" in message._dom_classes
+    w.value = 3.0
+    assert calls[-1] == (3.0, 0.5) and bytes(plot.value) != first and message.value == "w = 3.0"
+    w.value = 0.0
+    assert message.value == "w = 0: no curve" and plot.layout.visibility == "hidden"
