@@ -10,16 +10,13 @@ import warnings
 
 import numpy as np
 
+from .data import one_hot
 from .network import sigmoid, sigmoid_prime
 
 
 def _inputs():
     """A generator with a fixed seed: every call checks the same inputs and prints the same words."""
     return np.random.default_rng(2023)
-
-
-def _one_hot(rng, n, m):
-    return np.eye(n)[:, rng.integers(n, size=m)]
 
 
 def _call(fn, args):
@@ -122,7 +119,7 @@ def check_cost(fn):
     """fn(a, y) should return C = sum_i (a_i - y_i)^2 for ONE example: a single number."""
     rng, cases = _inputs(), []
     for n, shape in [(10, (10, 1)), (3, (3, 1)), (4, (4,))]:
-        a, y = rng.uniform(size=shape), _one_hot(rng, n, 1).reshape(shape)
+        a, y = rng.uniform(size=shape), one_hot(rng.integers(n, size=1), n).reshape(shape)
         cases.append((f"an example with {n} outputs (a and y of shape {shape})",
                       (a, y), np.array(np.sum((a - y) ** 2))))
     mistakes = [
@@ -174,7 +171,7 @@ def check_delta_L(fn):
     """fn(a_L, y) should return delta^L = 2 (a^L - y) o a^L (1 - a^L), entry by entry."""
     rng, cases = _inputs(), []
     for n, m in [(10, 1), (3, 1), (4, 5)]:
-        a_L, y = rng.uniform(0.01, 0.99, (n, m)), _one_hot(rng, n, m)
+        a_L, y = rng.uniform(0.01, 0.99, (n, m)), one_hot(rng.integers(n, size=m), n)
         cases.append((f"a^L and y of shape {(n, m)}", (a_L, y), 2 * (a_L - y) * a_L * (1 - a_L)))
     mistakes = [
         (lambda a, y: (a - y) * a * (1 - a),
