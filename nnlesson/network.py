@@ -169,7 +169,7 @@ class Network:
         for l in range(1, self.L + 1):
             self.W[l] -= lr * nabla_W[l]
             self.b[l] -= lr * nabla_b[l]
-        return float(np.sum((a_L - Y) ** 2)) / X.shape[1]
+        return cost(a_L, Y)
 
     def predict(self, X):
         """The digit the network chooses for each column of X: the index of the largest a^L_i."""
