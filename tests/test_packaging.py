@@ -1,7 +1,11 @@
 """environment.yml (conda, Binder) lists the same packages as pyproject.toml (pip)."""
 import re
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10: the same parser, as a package (the course extra installs it)
+    import tomli as tomllib
 
 ROOT = Path(__file__).parent.parent
 
