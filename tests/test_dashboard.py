@@ -141,8 +141,8 @@ def test_impossible_settings_fail_with_a_message_and_start_no_thread(trainer):
 
 def test_an_error_inside_the_thread_becomes_a_message(mnist, made):
     X = np.array(mnist.X_train[:, :100])
-    X[0, 99] = np.nan  # in the last image: the first 50 are clean
     broken = Dataset(X, mnist.y_train[:100], mnist.X_test[:, :100], mnist.y_test[:100])
+    X[0, 99] = np.nan  # after Dataset's own check; in the last image: the first 50 are clean
     trainer = Trainer(broken)
     made.append(trainer)
     run = trainer.start(Settings(n_train=100))

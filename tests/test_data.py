@@ -2,9 +2,12 @@
 import gzip
 import hashlib
 import http.server
+import os
 import shutil
 import stat
+import tempfile
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -106,6 +109,7 @@ def labels(monkeypatch, tmp_path):
     """A small synthetic train-labels file served by the mirror, and its checksum."""
     raw = idx_bytes("labels", 50)
     Mirror.files = {"train-labels-idx1-ubyte.gz": gzip.compress(raw)}
+    (tmp_path / "data").mkdir()
     monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return raw
@@ -113,7 +117,6 @@ def labels(monkeypatch, tmp_path):
 
 def test_download_verifies_then_writes_atomically(mirror, labels, tmp_path):
     folder = tmp_path / "data"
-    folder.mkdir()
     a = data.download("train_labels", folder, mirrors=[f"{mirror}/good/"], sha256=sha(labels),
                       progress=False)
     assert a.tobytes() == labels[8:]
@@ -130,7 +133,6 @@ def test_download_verifies_then_writes_atomically(mirror, labels, tmp_path):
 ])
 def test_failed_downloads_leave_nothing_behind(mirror, labels, tmp_path, mode, message):
     folder = tmp_path / "data"
-    folder.mkdir()
     with pytest.raises(DataError, match=message) as err:
         data.download("train_labels", folder, mirrors=[f"{mirror}/{mode}/"], sha256=sha(labels),
                       progress=False)
@@ -154,11 +156,67 @@ def test_no_data_and_no_network(labels, tmp_path):
 
 def test_a_corrupt_local_file_is_reported_not_trusted(labels, tmp_path):
     folder = tmp_path / "data"
-    folder.mkdir()
     (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels)[:-20])
     with pytest.raises(DataError, match="truncated or corrupt") as err:
         data.load_file("train_labels", sha256=sha(labels), progress=False)
     assert str(folder / "train-labels-idx1-ubyte.gz") in str(err.value)
+
+
+# ---- the Dataset: labels and pixels checked where they enter ----
+
+def arrays(n_train=6, n_test=4):
+    rng = np.random.default_rng(0)
+    return dict(X_train=rng.random((784, n_train)), y_train=np.arange(n_train) % 10,
+                X_test=rng.random((784, n_test)), y_test=np.arange(n_test) % 10)
+
+
+def with_value(name, index, value, dtype=None):
+    a = arrays()
+    a[name] = a[name].astype(dtype or a[name].dtype)
+    a[name][index] = value
+    return a
+
+
+@pytest.mark.parametrize("bad, message", [
+    (with_value("y_train", 0, -1), r"^y_train holds labels outside 0\.\.9: -1 at index 0"),
+    (with_value("y_test", 3, 10), r"^y_test holds labels outside 0\.\.9: 10 at index 3"),
+    (with_value("y_train", 2, 2.5, float), r"^y_train holds a label that is not a whole number: 2\.5 at index 2"),
+    (with_value("y_test", 1, np.nan, float), r"^y_test holds a label that is not a whole number: nan at index 1"),
+    (with_value("y_train", 4, 11.0, float), r"^y_train holds labels outside 0\.\.9: 11\.0 at index 4"),
+    ({**arrays(), "y_train": np.array(list("abcdef"))}, r"^y_train holds <U1 values"),
+    ({**arrays(), "y_test": np.ones(4, bool)}, r"^y_test holds bool values"),
+    ({**arrays(), "y_train": np.zeros((6, 1), int)}, r"^y_train has shape \(6, 1\)"),
+    ({**arrays(), "y_train": np.zeros(5, int)}, r"^X_train has 6 images \(columns\) but y_train has 5 labels"),
+    (with_value("X_test", (3, 2), np.nan), r"^X_test holds nan at pixel 3 of image 2"),
+    (with_value("X_train", (0, 5), -np.inf), r"^X_train holds -inf at pixel 0 of image 5"),
+    ({**arrays(), "X_train": np.ones((784, 6), np.uint8)}, r"^X_train holds uint8 values.*/ 255"),
+    ({**arrays(), "X_test": np.ones(784)}, r"^X_test has shape \(784,\)"),
+    ({**arrays(), "X_test": np.ones((785, 4))}, r"^X_test has 785 pixels per image but X_train has 784"),
+])
+def test_a_dataset_of_bad_arrays_says_which_array_and_what(bad, message):
+    with pytest.raises(ValueError, match=message) as err:
+        data.Dataset(**bad)
+    assert "\n" not in str(err.value)
+
+
+def test_whole_float_labels_are_taken_as_integers():
+    a = arrays()
+    d = data.Dataset(**{**a, "y_train": a["y_train"].astype(np.float32), "y_test": [0, 1, 2, 9]})
+    assert d.y_train.dtype == d.y_test.dtype == np.int64
+    assert d.y_train.tolist() == a["y_train"].tolist() and d.y_test.tolist() == [0, 1, 2, 9]
+
+
+def test_huge_finite_pixels_are_not_mistaken_for_infinity():
+    a = arrays()
+    a["X_train"][:] = 3e38  # the sum overflows, yet every pixel is finite
+    assert data.Dataset(**a).X_train is a["X_train"]  # kept, not copied
+
+
+def test_subset_keeps_the_checked_arrays():
+    d = data.Dataset(**arrays(8, 5))
+    s = d.subset(3, 2)
+    assert s.X_train.shape == (784, 3) and s.y_test.tolist() == [0, 1]
+    assert np.shares_memory(s.X_train, d.X_train)
 
 
 # ---- the real MNIST ----
@@ -175,6 +233,7 @@ def test_real_mnist_download_path_against_a_local_mirror(mnist_folder, mirror, m
                                                         tmp_path):
     """The real files, served over HTTP, pass the real checksums."""
     Mirror.files = {p.name: p.read_bytes() for p in mnist_folder.glob("*-ubyte.gz")}
+    (tmp_path / "fresh").mkdir()  # NNLESSON_DATA must name a folder that exists
     monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "fresh"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(data, "_memory", {})
@@ -208,3 +267,4 @@ def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path
     third = data.load_mnist(progress=False)
     assert np.array_equal(first.y_train, third.y_train)
     assert cache.stat().st_size > 40_000_000
+
