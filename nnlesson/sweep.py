@@ -23,9 +23,9 @@ fast only while they fit in the processor's cache (``STACK_BYTES``, :func:`stack
 
 Every network in a stack does the same arithmetic as ``Network._sgd_step`` on its own, so a run
 trained here is the run ``train`` would give (``tests/test_sweep.py`` checks it). Only the order
-in which a matrix product adds up its terms may differ, in the last bits (in float64 on this
-course's machines, not even that); at learning rates above about 8 training is chaotic and those
-last bits can grow into a different result.
+in which a matrix product adds up its terms may differ, in the last bits, and it differs from
+one BLAS library to another; at learning rates above about 8 training is chaotic and those last
+bits can grow into a different result.
 
 Like ``train``, a stack trains with one BLAS thread: on a busy 2-core machine a second thread
 mostly waits for a core (the full grid took 264 s with two threads, 88 s with one). So the
