@@ -19,8 +19,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
+import secrets
 import stat
-import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -48,6 +50,7 @@ MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 CACHE_NAME = "mnist-uint8.npz"
+STALE_PART_SECONDS = 600  # a *.part file untouched this long has no writer left (see _clean_parts)
 FIX = "Fix: run `python -m nnlesson data` with internet access, or copy the four MNIST files there"
 
 
@@ -151,23 +154,41 @@ def data_dir():
     return Path(env).expanduser() if env else Path(__file__).resolve().parent.parent / "data"
 
 
+def _check_data_env():
+    """A typo in ``$NNLESSON_DATA`` is said, not created as a new folder to download into."""
+    env = os.environ.get("NNLESSON_DATA")
+    path = data_dir()
+    if not env or path.is_dir():
+        return
+    if path.exists():
+        raise DataError(f"NNLESSON_DATA={env} is a file, not a folder. Fix: set NNLESSON_DATA to "
+                        f"the folder that holds the MNIST files (perhaps {path.parent})")
+    raise DataError(f"NNLESSON_DATA={env}: the folder {path} does not exist. Fix: correct the "
+                    f"path, or create the folder (mkdir -p {path}) to download MNIST into it")
+
+
 def _candidate_dirs():
-    """Where downloads and the cache may go, in order of preference."""
+    """Where the files and the cache may be: the data folder, then the user's own cache folder.
+
+    Never a folder under the system's temporary directory: every user may create it, so another
+    user's files there (or the folder itself) would be trusted and shared.
+    """
     xdg = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return [data_dir(), xdg / "nnlesson", Path(tempfile.gettempdir()) / "nnlesson"]
+    return [data_dir(), xdg / "nnlesson"]
 
 
 def cache_dir():
     """A writable folder for downloads and the parsed cache: the data folder if we may write it."""
-    for folder in _candidate_dirs():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # The mode bits as well as access(): root may write anywhere, but a folder with no
-            # write bits (CI's copy of shared/) was made read-only on purpose.
-            if os.access(folder, os.W_OK) and folder.stat().st_mode & stat.S_IWUSR:
-                return folder
-        except OSError:
-            continue
+    data, own = _candidate_dirs()
+    try:
+        own.mkdir(parents=True, exist_ok=True)  # never the data folder: a typo must not appear
+    except OSError:
+        pass
+    for folder in (data, own):
+        # The mode bits as well as access(): root may write anywhere, but a folder with no write
+        # bits (CI's copy of shared/) was made read-only on purpose.
+        if folder.is_dir() and os.access(folder, os.W_OK) and folder.stat().st_mode & stat.S_IWUSR:
+            return folder
     return None
 
 
@@ -187,8 +208,11 @@ _memory = {}
 
 def load_raw(mirrors=None, progress=True):
     """The four arrays as uint8, verified; parsed once, then read from the cache."""
+    _check_data_env()
     if "raw" in _memory:
         return _memory["raw"]
+    for folder in _candidate_dirs():
+        _clean_parts(folder)
     cached = _read_cache()
     if cached is None:
         cached = {key: load_file(key, mirrors=mirrors, progress=progress) for key in FILES}
@@ -227,16 +251,25 @@ def load_file(key, folder=None, mirrors=None, sha256=None, progress=True):
     """One of the four files as a uint8 array, found locally or downloaded, always verified."""
     name, expected, magic = FILES[key]
     expected = sha256 or expected
-    folders = [Path(folder)] if folder else _candidate_dirs()
-    for f in folders:
-        for path in (f / name, f / (name + ".gz")):
-            if path.exists():
+    if not folder:
+        _check_data_env()
+    for f in [Path(folder)] if folder else _candidate_dirs():
+        for path in _local_paths(f, name):
+            if path.is_file():
                 return parse(path.read_bytes(), str(path), expected, magic)
     target = Path(folder) if folder else cache_dir()
     if target is None:
         raise DataError(f"{name}: not found in {data_dir()} and no writable folder to download "
                         f"into. Fix: set NNLESSON_DATA to a folder that holds the MNIST files")
     return download(key, target, mirrors=mirrors, sha256=expected, progress=progress)
+
+
+def _local_paths(folder, name):
+    """Where a file may sit in a folder, gzipped or not: as named, or as Kaggle's copy has it, in
+    a folder of that name (``train-images-idx3-ubyte/train-images-idx3-ubyte``) or with a dot
+    (``train-images.idx3-ubyte``)."""
+    for path in (folder / name, folder / name.replace("-idx", ".idx"), folder / name / name):
+        yield from (path, path.with_name(path.name + ".gz"))
 
 
 def download(key, folder, mirrors=None, sha256=None, progress=True):
@@ -323,9 +356,15 @@ def _parse_idx(raw, source, magic):
 
 
 def _atomic_write(path, write):
-    """Write to a temporary file in the same folder, then rename: readers see all or nothing."""
+    """Write to a temporary file in the same folder, then rename: readers see all or nothing.
+
+    The file is created as open() would create it, so the umask sets its permissions (mkstemp's
+    0600 would lock every student out of a folder a teacher downloaded into).
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
+    _clean_parts(path.parent)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -335,8 +374,34 @@ def _atomic_write(path, write):
         raise
 
 
+def _clean_parts(folder):
+    """Remove the ``*.part`` files that a killed write left behind (SIGKILL skips every cleanup).
+
+    Only our own names, and only files untouched for STALE_PART_SECONDS. A live writer touches its
+    file at every chunk and a whole write takes seconds, so a file that old has no writer. The
+    owner's pid is not used: a shared folder may be written from several machines, where a pid
+    says nothing. Even a wrong guess is harmless: a writer whose file vanished fails at the rename
+    and publishes nothing (its bytes went to the unlinked file), so nothing half-written is trusted.
+    """
+    names = "|".join(re.escape(n) for n in [CACHE_NAME] + [f[0] + ".gz" for f in FILES.values()])
+    ours = re.compile(rf"(?:{names})\.[\w-]+\.part")
+    try:
+        entries = [e for e in os.scandir(folder) if ours.fullmatch(e.name)]
+    except OSError:  # no such folder, or not ours to read
+        return
+    for entry in entries:
+        try:
+            if time.time() - entry.stat().st_mtime > STALE_PART_SECONDS:
+                os.unlink(entry.path)
+        except OSError:  # another process removed it first, or the folder is read-only
+            pass
+
+
 def verify(mirrors=None, progress=True):
     """Load and verify all four files (``python -m nnlesson data``); returns a summary per file."""
+    _check_data_env()
+    for folder in _candidate_dirs():
+        _clean_parts(folder)
     lines = []
     for key, (name, _, _) in FILES.items():
         array = load_file(key, mirrors=mirrors, progress=progress)

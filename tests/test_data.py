@@ -162,6 +162,125 @@ def test_a_corrupt_local_file_is_reported_not_trusted(labels, tmp_path):
     assert str(folder / "train-labels-idx1-ubyte.gz") in str(err.value)
 
 
+# ---- a made-up MNIST on disk: the folder, the cache, permissions, leftovers ----
+
+@pytest.fixture
+def tiny(monkeypatch, tmp_path):
+    """A small made-up MNIST (30 training, 10 test images) in tmp/data, gzipped, with FILES'
+    digests patched to match; a private cache folder, no network, nothing loaded yet."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    files = {}
+    for seed, (key, (name, _, magic)) in enumerate(data.FILES.items()):
+        raw = idx_bytes("images" if magic == 2051 else "labels",
+                        30 if key.startswith("train") else 10, seed=seed)
+        (folder / (name + ".gz")).write_bytes(gzip.compress(raw))
+        files[key] = (name, sha(raw), magic)
+    monkeypatch.setattr(data, "FILES", files)
+    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setenv("NNLESSON_DATA", str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("NNLESSON_MIRRORS", "http://127.0.0.1:9/")
+    return folder
+
+
+def reload():
+    data._memory.clear()
+    return data.load_raw(progress=False)
+
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for one test, and put the old one back."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_downloads_and_the_cache_get_the_umasks_permissions(tiny, mirror, umask, mask, mode):
+    """A teacher who downloads into a shared folder must not lock the students out (mkstemp: 0600)."""
+    gz = tiny / "t10k-labels-idx1-ubyte.gz"
+    Mirror.files = {gz.name: gz.read_bytes()}
+    gz.unlink()
+    umask(mask)
+    data.load_raw(mirrors=[f"{mirror}/good/"], progress=False)
+    assert stat.S_IMODE(gz.stat().st_mode) == mode
+    assert stat.S_IMODE((tiny / data.CACHE_NAME).stat().st_mode) == mode
+
+
+def test_no_cache_in_a_folder_all_users_share(tiny, monkeypatch, tmp_path):
+    """With the data folder read-only and no home cache, nothing goes under the system's /tmp."""
+    shared = tmp_path / "systmp"
+    shared.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    tiny.chmod(0o555)
+    try:
+        assert reload()["train_labels"].shape == (30,)
+    finally:
+        tiny.chmod(0o755)
+    assert list(shared.rglob("*")) == []
+    assert not (tiny / data.CACHE_NAME).exists()
+
+
+def test_a_typo_in_NNLESSON_DATA_says_so_and_creates_nothing(tiny, monkeypatch, tmp_path):
+    typo = tmp_path / "dta"
+    monkeypatch.setenv("NNLESSON_DATA", str(typo))
+    for load in (data.load_mnist, data.verify):
+        with pytest.raises(DataError, match="does not exist") as err:
+            load(progress=False)
+        text = str(err.value)
+        assert str(typo) in text and "Fix:" in text and "\n" not in text
+    assert not typo.exists()
+
+
+def test_NNLESSON_DATA_naming_a_file_says_not_a_folder(tiny, monkeypatch):
+    gz = tiny / "train-images-idx3-ubyte.gz"
+    monkeypatch.setenv("NNLESSON_DATA", str(gz))
+    with pytest.raises(DataError, match="not a folder") as err:
+        data.load_mnist(progress=False)
+    assert str(gz) in str(err.value) and str(tiny) in str(err.value)  # the folder it should name
+    assert "Fix:" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("layout", ["name/name", "dotted"])
+def test_kaggles_layout_is_read(tiny, layout):
+    """Kaggle's copy has a folder train-images-idx3-ubyte/ holding the file, beside
+    train-images.idx3-ubyte; both unzipped. Either is read (it was "Is a directory")."""
+    expected = {key: parse((tiny / (name + ".gz")).read_bytes(), name, digest, magic)
+                for key, (name, digest, magic) in data.FILES.items()}
+    for name, _, _ in data.FILES.values():
+        gz = tiny / (name + ".gz")
+        raw = gzip.decompress(gz.read_bytes())
+        gz.unlink()
+        if layout == "dotted":
+            (tiny / name.replace("-idx", ".idx")).write_bytes(raw)
+            (tiny / name).mkdir()  # an empty folder of that name is no obstacle either
+        else:
+            (tiny / name).mkdir()
+            (tiny / name / name).write_bytes(raw)
+    got = reload()
+    assert all(np.array_equal(got[key], expected[key]) for key in data.FILES)
+
+
+def test_stale_part_files_of_ours_are_removed_and_nothing_else(tiny):
+    """A SIGKILL mid-write leaves a *.part file that no later run would ever remove."""
+    reload()  # the cache exists: the next loads write nothing, yet they must still tidy up
+    hour_ago = time.time() - 3600
+    stale = [tiny / "mnist-uint8.npz.4242-0a1b2c3d.part",
+             tiny / "train-labels-idx1-ubyte.gz.k3j_x9a2.part"]  # mkstemp's old naming
+    kept = [tiny / "mnist-uint8.npz.4243-0a1b2c3e.part",  # fresh: its writer may be alive
+            tiny / "notes.part", tiny / "mnist-uint8.npz.part", tiny / "other.npz.1-ab.part"]
+    for path in stale + kept:
+        path.write_bytes(b"half")
+    for path in stale + kept[1:]:
+        os.utime(path, (hour_ago, hour_ago))
+    reload()
+    assert not any(p.exists() for p in stale) and all(p.exists() for p in kept)
+
+
 # ---- the Dataset: labels and pixels checked where they enter ----
 
 def arrays(n_train=6, n_test=4):
@@ -256,7 +375,8 @@ def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path
     assert cache.exists() and not (ro / data.CACHE_NAME).exists()
     # The second load comes from the cache alone: hide the source files to prove it.
     monkeypatch.setattr(data, "_memory", {})
-    monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "nowhere"))
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "empty"))
     monkeypatch.setenv("NNLESSON_MIRRORS", "http://127.0.0.1:9/")
     second = data.load_mnist(progress=False)
     assert np.array_equal(first.X_test, second.X_test)
