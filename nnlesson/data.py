@@ -1,18 +1,21 @@
 """MNIST: the 60,000 training and 10,000 test digits the paper trains on (lesson 2 shows one).
 
 Where the four files come from, first match wins:
-  1. the folder named by the environment variable ``NNLESSON_DATA`` (it may be read-only);
+  1. the folder named by the environment variable ``NNLESSON_DATA`` (it may be read-only, but it
+     must exist: a typo is reported, never created);
   2. ``data/`` beside the package, in a checkout of the course;
   3. a download from the public mirrors, with a progress bar.
-A file may be stored gzipped (``train-images-idx3-ubyte.gz``) or not. Every file is checked
-against the SHA-256 of the published original before it is used, so a corrupt, truncated or
-wrong file is caught with a message that names it and says how to fix it. A download is checked
-before it is written, and written atomically (a temporary name, then a rename), so a failed or
-interrupted download never leaves a file behind that a later load would trust.
+A file may be stored gzipped (``train-images-idx3-ubyte.gz``) or not, or as Kaggle's copy has it.
+Every file is checked against the SHA-256 of the published original before it is used, so a
+corrupt, truncated or wrong file is caught with a message that names it and says how to fix it. A
+download is checked before it is written, and written atomically (a temporary name, then a
+rename) with the umask's permissions, so a failed or interrupted download never leaves a file
+behind that a later load would trust; a killed write's temporary file is removed later.
 
 After the first load the parsed arrays are kept in ``mnist-uint8.npz`` (in the data folder, or in
 ``~/.cache/nnlesson`` when that folder is read-only), so that a second load takes a fraction of a
-second.
+second. The cache is trusted only if its arrays re-derive the originals' SHA-256; else it is
+rebuilt. :class:`Dataset` checks labels and pixels, whoever builds it.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -199,8 +203,8 @@ def load_mnist(dtype=np.float32, mirrors=None, progress=True):
 
     def images(a):  # (n, 28, 28) uint8 -> (784, n) columns, stored image-per-row
         return (a.reshape(len(a), -1) * scale).T
-    return Dataset(images(raw["train_images"]), raw["train_labels"].astype(np.int64),
-                   images(raw["test_images"]), raw["test_labels"].astype(np.int64))
+    return Dataset(images(raw["train_images"]), raw["train_labels"],  # labels become int64
+                   images(raw["test_images"]), raw["test_labels"])
 
 
 _memory = {}
@@ -213,7 +217,7 @@ def load_raw(mirrors=None, progress=True):
         return _memory["raw"]
     for folder in _candidate_dirs():
         _clean_parts(folder)
-    cached = _read_cache()
+    cached, _ = _read_cache()
     if cached is None:
         cached = {key: load_file(key, mirrors=mirrors, progress=progress) for key in FILES}
         _write_cache(cached)
@@ -221,30 +225,57 @@ def load_raw(mirrors=None, progress=True):
     return cached
 
 
-def _cache_paths():
-    return [folder / CACHE_NAME for folder in _candidate_dirs()]
-
-
 def _read_cache():
-    for path in _cache_paths():
-        if path.exists():
-            try:
-                with np.load(path) as z:
-                    arrays = {key: z[key] for key in FILES}
-                if arrays["train_images"].shape == (60000, 28, 28):
-                    return arrays
-            except Exception:  # a cache we cannot read is only a cache: parse the files again
-                pass
-    return None
+    """The four arrays and their cache's path, from the first cache that matches the files.
+
+    A cache that does not match is skipped with a one-line notice on stderr (the caller rebuilds
+    it): rolled labels keep every shape and would train at chance level without a word.
+    """
+    for path in (folder / CACHE_NAME for folder in _candidate_dirs()):
+        if path.is_file():
+            arrays, problem = _load_cache(path)
+            if problem is None:
+                return arrays, path
+            print(f"note: {path} does not match the MNIST files ({problem}); rebuilding the cache "
+                  f"from the files", file=sys.stderr)
+    return None, None
+
+
+def _load_cache(path):
+    """(arrays, None) if each array re-derives its original file's published SHA-256, else
+    (None, what is wrong). Re-deriving, not storing a digest beside the arrays, ties the cache to
+    the originals: a stored digest could be edited along with the arrays. It costs ~0.1 s."""
+    try:
+        with np.load(path) as z:
+            arrays = {key: z[key] for key in FILES}
+    except Exception:  # a truncated zip, a missing array, a pickle: only a cache, so rebuild it
+        return None, "it cannot be read"
+    for key, (name, sha256, magic) in FILES.items():
+        if _idx_sha256(arrays[key], magic) != sha256:
+            return None, f"its {name} differs"
+    return arrays, None
+
+
+def _idx_sha256(array, magic):
+    """The SHA-256 of the IDX file ``array`` was parsed from: its header rebuilt, then its bytes."""
+    if array.dtype != np.uint8:
+        return None
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    digest = hashlib.sha256(header)
+    digest.update(np.ascontiguousarray(array))
+    return digest.hexdigest()
 
 
 def _write_cache(arrays):
+    """Keep the arrays in the first writable folder; returns its path, or None if there is none."""
     folder = cache_dir()
     if folder is not None:  # nowhere writable: loading still works, just without a cache
         try:
             _atomic_write(folder / CACHE_NAME, lambda f: np.savez(f, **arrays))
+            return folder / CACHE_NAME
         except OSError:
             pass
+    return None
 
 
 def load_file(key, folder=None, mirrors=None, sha256=None, progress=True):
@@ -398,13 +429,20 @@ def _clean_parts(folder):
 
 
 def verify(mirrors=None, progress=True):
-    """Load and verify all four files (``python -m nnlesson data``); returns a summary per file."""
+    """Verify the four files and the cache (``python -m nnlesson data``); a line for each."""
     _check_data_env()
     for folder in _candidate_dirs():
         _clean_parts(folder)
-    lines = []
+    lines, arrays = [], {}
     for key, (name, _, _) in FILES.items():
-        array = load_file(key, mirrors=mirrors, progress=progress)
+        arrays[key] = array = load_file(key, mirrors=mirrors, progress=progress)
         lines.append(f"{name}: {array.shape[0]} {'images' if array.ndim == 3 else 'labels'}, "
                      f"SHA-256 ok")
+    _, path = _read_cache()
+    if path is not None:
+        lines.append(f"{path}: the cache matches the four files")
+    elif (path := _write_cache(arrays)) is not None:
+        lines.append(f"{path}: the cache is written from the four files")
+    else:
+        lines.append(f"{CACHE_NAME}: no writable folder for a cache; each load parses the files")
     return lines

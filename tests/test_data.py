@@ -199,7 +199,8 @@ def umask():
 
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
 def test_downloads_and_the_cache_get_the_umasks_permissions(tiny, mirror, umask, mask, mode):
-    """A teacher who downloads into a shared folder must not lock the students out (mkstemp: 0600)."""
+    """A teacher who downloads into a shared folder must not lock the students out (mkstemp
+    made 0600)."""
     gz = tiny / "t10k-labels-idx1-ubyte.gz"
     Mirror.files = {gz.name: gz.read_bytes()}
     gz.unlink()
@@ -207,6 +208,53 @@ def test_downloads_and_the_cache_get_the_umasks_permissions(tiny, mirror, umask,
     data.load_raw(mirrors=[f"{mirror}/good/"], progress=False)
     assert stat.S_IMODE(gz.stat().st_mode) == mode
     assert stat.S_IMODE((tiny / data.CACHE_NAME).stat().st_mode) == mode
+
+
+def rewrite_cache(path, change):
+    with np.load(path) as z:
+        arrays = {key: z[key] for key in z.files}
+    change(arrays)
+    np.savez(path, **arrays)
+
+
+TAMPERINGS = {  # each keeps every shape, so a shape check alone trusts them all
+    "train labels rolled by one": lambda a: a.update(train_labels=np.roll(a["train_labels"], 1)),
+    "one test label changed": lambda a: a["test_labels"].__setitem__(3, 9 - a["test_labels"][3]),
+    "one training pixel changed": lambda a: a["train_images"].__setitem__((0, 5, 5), 7),
+    "test images as int8": lambda a: a.update(test_images=a["test_images"].view(np.int8)),
+    "a test image dropped": lambda a: a.update(test_images=a["test_images"][1:]),
+}
+
+
+@pytest.mark.parametrize("change", TAMPERINGS.values(), ids=TAMPERINGS.keys())
+def test_a_cache_that_does_not_match_the_files_is_rebuilt_with_a_notice(tiny, capsys, change):
+    good = reload()
+    cache = tiny / data.CACHE_NAME
+    rewrite_cache(cache, change)
+    capsys.readouterr()
+    again = reload()
+    notice = capsys.readouterr().err
+    assert notice.count("\n") == 1 and str(cache) in notice and "does not match" in notice
+    for key in data.FILES:
+        assert again[key].dtype == np.uint8 and np.array_equal(again[key], good[key])
+    with np.load(cache) as z:  # rebuilt in place from the four files
+        assert all(np.array_equal(z[key], good[key]) for key in data.FILES)
+    reload()
+    assert capsys.readouterr().err == ""  # the rebuilt cache is trusted without a word
+
+
+def test_the_data_command_verifies_the_cache_too(tiny, capsys):
+    """`python -m nnlesson data` said "MNIST is ready" over a cache with rolled labels."""
+    reload()
+    cache = tiny / data.CACHE_NAME
+    assert "matches" in data.verify(progress=False)[-1]
+    rewrite_cache(cache, TAMPERINGS["train labels rolled by one"])
+    capsys.readouterr()
+    lines = data.verify(progress=False)
+    assert "does not match" in capsys.readouterr().err
+    assert sum("SHA-256 ok" in line for line in lines) == 4 and "written" in lines[-1]
+    assert "matches" in data.verify(progress=False)[-1]
+    assert capsys.readouterr().err == ""
 
 
 def test_no_cache_in_a_folder_all_users_share(tiny, monkeypatch, tmp_path):
@@ -299,18 +347,23 @@ def with_value(name, index, value, dtype=None):
 @pytest.mark.parametrize("bad, message", [
     (with_value("y_train", 0, -1), r"^y_train holds labels outside 0\.\.9: -1 at index 0"),
     (with_value("y_test", 3, 10), r"^y_test holds labels outside 0\.\.9: 10 at index 3"),
-    (with_value("y_train", 2, 2.5, float), r"^y_train holds a label that is not a whole number: 2\.5 at index 2"),
-    (with_value("y_test", 1, np.nan, float), r"^y_test holds a label that is not a whole number: nan at index 1"),
-    (with_value("y_train", 4, 11.0, float), r"^y_train holds labels outside 0\.\.9: 11\.0 at index 4"),
+    (with_value("y_train", 2, 2.5, float),
+     r"^y_train holds a label that is not a whole number: 2\.5 at index 2"),
+    (with_value("y_test", 1, np.nan, float),
+     r"^y_test holds a label that is not a whole number: nan at index 1"),
+    (with_value("y_train", 4, 11.0, float),
+     r"^y_train holds labels outside 0\.\.9: 11\.0 at index 4"),
     ({**arrays(), "y_train": np.array(list("abcdef"))}, r"^y_train holds <U1 values"),
     ({**arrays(), "y_test": np.ones(4, bool)}, r"^y_test holds bool values"),
     ({**arrays(), "y_train": np.zeros((6, 1), int)}, r"^y_train has shape \(6, 1\)"),
-    ({**arrays(), "y_train": np.zeros(5, int)}, r"^X_train has 6 images \(columns\) but y_train has 5 labels"),
+    ({**arrays(), "y_train": np.zeros(5, int)},
+     r"^X_train has 6 images \(columns\) but y_train has 5 labels"),
     (with_value("X_test", (3, 2), np.nan), r"^X_test holds nan at pixel 3 of image 2"),
     (with_value("X_train", (0, 5), -np.inf), r"^X_train holds -inf at pixel 0 of image 5"),
     ({**arrays(), "X_train": np.ones((784, 6), np.uint8)}, r"^X_train holds uint8 values.*/ 255"),
     ({**arrays(), "X_test": np.ones(784)}, r"^X_test has shape \(784,\)"),
-    ({**arrays(), "X_test": np.ones((785, 4))}, r"^X_test has 785 pixels per image but X_train has 784"),
+    ({**arrays(), "X_test": np.ones((785, 4))},
+     r"^X_test has 785 pixels per image but X_train has 784"),
 ])
 def test_a_dataset_of_bad_arrays_says_which_array_and_what(bad, message):
     with pytest.raises(ValueError, match=message) as err:
@@ -357,7 +410,9 @@ def test_real_mnist_download_path_against_a_local_mirror(mnist_folder, mirror, m
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(data, "_memory", {})
     lines = data.verify(mirrors=[f"{mirror}/good/"], progress=False)
-    assert len(lines) == 4 and all("SHA-256 ok" in line for line in lines)
+    assert len(lines) == 5 and all("SHA-256 ok" in line for line in lines[:4])
+    cache = tmp_path / "fresh" / data.CACHE_NAME
+    assert lines[4] == f"{cache}: the cache is written from the four files"
     assert len(list((tmp_path / "fresh").glob("*.gz"))) == 4
 
 
@@ -388,3 +443,17 @@ def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path
     assert np.array_equal(first.y_train, third.y_train)
     assert cache.stat().st_size > 40_000_000
 
+
+def test_real_mnist_cache_with_rolled_labels_is_not_trusted(mnist_folder, monkeypatch, tmp_path,
+                                                            capsys):
+    """Rolled training labels keep every shape; training on them gave 10.9 %."""
+    monkeypatch.setenv("NNLESSON_DATA", str(mnist_folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "_memory", {})
+    good = data.load_raw(progress=False)["train_labels"].copy()
+    cache = tmp_path / "cache" / "nnlesson" / data.CACHE_NAME
+    rewrite_cache(cache, TAMPERINGS["train labels rolled by one"])
+    capsys.readouterr()
+    monkeypatch.setattr(data, "_memory", {})
+    assert np.array_equal(data.load_raw(progress=False)["train_labels"], good)
+    assert "does not match" in capsys.readouterr().err
