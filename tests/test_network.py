@@ -156,6 +156,9 @@ def test_initialisations_are_named_seeded_and_scaled():
     (lambda net: Network((784,)), "at least two"),
     (lambda net: Network((784, 0, 10)), "positive whole"),
     (lambda net: Network((784, 2.5, 10)), "positive whole"),
+    (lambda net: Network((784, True, 10)), "positive whole"),  # True is not a layer of 1 neuron
+    (lambda net: Network(seed=-1), "seed must be a whole number"),
+    (lambda net: Network(seed=2.5), "seed must be a whole number"),
     (lambda net: Network(init="zeros"), "init must be one of"),
     (lambda net: Network(dtype=np.int32), "float32 or float64"),
 ])
