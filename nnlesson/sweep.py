@@ -33,7 +33,6 @@ full grid of 780 distinct networks takes about 1.5 minutes of one core.
 """
 from __future__ import annotations
 
-import csv
 import os
 import time
 
@@ -43,13 +42,14 @@ from threadpoolctl import threadpool_limits
 from .data import one_hot
 from .network import Network, check_lr, sigmoid
 from .paper import paper_table
+# COLUMNS and read_results are also this module's: lesson 7 and the tests import them from here.
+from .sweep_csv import COLUMNS, cell_key, read_results, row_key, writing  # noqa: F401
 from .training import batch_order, check_batch_size, check_epochs, train
 
 SIZES = (784, 32, 16, 10)
 PAPER_BATCH_SIZES = tuple(range(5, 101, 5))
 # The 40 columns of Figures 11 and 12 hold 39 different learning rates: 1.0 is in both.
 PAPER_LRS = tuple(sorted({round(float(lr), 2) for lr in paper_table().lrs}))
-COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "dtype", "accuracy", "seconds")
 # A stack is fastest while its W^1 fits in the processor's cache: every step reads and writes all
 # of it. Measured on a 2-core machine with 1 MB of cache per core, 39 float32 networks (4 MB of
 # W^1) trained 2 to 6 times faster as stacks of 13 to 20 than as one stack of 39.
@@ -161,11 +161,6 @@ def stacks(lrs, dtype="float32", sizes=SIZES):
     return [[float(lr) for lr in chunk] for chunk in np.array_split(lrs, n_stacks)]
 
 
-def _key(batch_size, lr, seed, init, epochs, dtype):
-    """What identifies a cell of a sweep (a CSV row), for skipping what is already done."""
-    return int(batch_size), round(float(lr), 9), int(seed), str(init), int(epochs), str(dtype)
-
-
 def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,),
           init="classic", dtype="float32", skip=(), progress=None):
     """Train the grid batch_sizes x lrs (x seeds), stacking the learning rates; yield rows.
@@ -174,14 +169,23 @@ def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0
     learning rates go into one stack.
 
     Each row is a dict with the CSV's ``COLUMNS``; a learning rate in both of the paper's tables
-    (1.0) is trained once and yields one row per table. Cells whose key is in ``skip`` are not
-    trained. ``seconds`` is the stack's wall time shared out equally among its networks.
-    ``progress(cells_done, cells_total, text)`` is told how far the sweep is, often.
+    (1.0) is trained once and yields one row per table. A value given twice is trained once.
+    Cells whose key (``sweep_csv.cell_key``) is in ``skip`` are not trained. ``seconds`` is the
+    stack's wall time shared out equally among its networks. ``progress(cells_done,
+    cells_total, text)`` is told how far the sweep is, often.
     """
+    for rows in sweep_cells(data, batch_sizes, lrs, epochs, seeds, init, dtype, skip, progress):
+        yield from rows
+
+
+def sweep_cells(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,),
+                init="classic", dtype="float32", skip=(), progress=None):
+    """:func:`sweep`, but yielding each trained cell's rows together, as one list."""
     lrs = list(dict.fromkeys(float(check_lr(lr)) for lr in lrs))  # 1.0 given twice: train once
+    batch_sizes, seeds = list(dict.fromkeys(batch_sizes)), list(dict.fromkeys(seeds))
     check_epochs(epochs)
     skip = set(skip)
-    jobs = [(seed, b, [lr for lr in lrs if _key(b, lr, seed, init, epochs, dtype) not in skip])
+    jobs = [(seed, b, [lr for lr in lrs if cell_key(b, lr, seed, init, epochs, dtype) not in skip])
             for seed in seeds for b in batch_sizes]
     jobs = [(seed, b, chunk) for seed, b, todo in jobs if todo for chunk in stacks(todo, dtype)]
     total, done = sum(len(todo) for *_, todo in jobs), 0
@@ -194,39 +198,39 @@ def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0
         seconds = (time.perf_counter() - start) / len(todo)
         done += len(todo)
         for lr, acc in zip(todo, accuracy):
-            for figure in figures_of(lr) or ("",):
-                yield dict(batch_size=batch_size, lr=lr, figure=figure, seed=seed, init=init,
-                           epochs=epochs, dtype=str(dtype), accuracy=round(float(acc), 2),
-                           seconds=round(seconds, 4))
+            yield [dict(batch_size=batch_size, lr=lr, figure=figure, seed=seed, init=init,
+                        epochs=epochs, dtype=str(dtype), accuracy=round(float(acc), 2),
+                        seconds=round(seconds, 4)) for figure in figures_of(lr) or ("",)]
 
 
-# ---- the CSV: one line per finished cell, appended and flushed, so an interrupted sweep resumes ----
+# ---- the CSV (nnlesson.sweep_csv keeps it safe): one write per finished cell, so an ----
+# ---- interrupted sweep resumes where it stopped                                        ----
 
-def read_results(path):
-    """The rows of a sweep CSV as dicts with numbers typed; [] if the file does not exist.
+GRID = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic",
+            dtype="float32")
 
-    A last line cut short by an interruption is ignored (its cell is simply trained again).
-    """
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None:
-            return []
-        if tuple(reader.fieldnames) != COLUMNS:
-            raise ValueError(f"{path} is not a sweep CSV (its columns are {reader.fieldnames}, "
-                             f"expected {list(COLUMNS)}); choose another --out")
-        rows = []
-        for r in reader:
-            try:
-                rows.append(dict(batch_size=int(r["batch_size"]), lr=float(r["lr"]),
-                                 figure=int(r["figure"]) if r["figure"] else "",
-                                 seed=int(r["seed"]), init=r["init"], epochs=int(r["epochs"]),
-                                 dtype=r["dtype"], accuracy=float(r["accuracy"]),
-                                 seconds=float(r["seconds"])))
-            except (TypeError, ValueError):
-                pass
-        return rows
+
+def _done(rows, grid):
+    """(The cells the grid asks for, those of them already complete in ``rows``). A cell is
+    complete when all its rows are there: lr 1.0 needs both its Figure 11 and 12 rows."""
+    g = dict(GRID, **grid)
+    present = {row_key(r) for r in rows}
+    wanted = {cell_key(b, lr, seed, g["init"], g["epochs"], g["dtype"])
+              for b in g["batch_sizes"] for lr in g["lrs"] for seed in g["seeds"]}
+    return wanted, {k for k in wanted
+                    if all((k, figure) in present for figure in figures_of(k[1]) or ("",))}
+
+
+def _fill(results, data, progress, grid):
+    """Train the cells of ``grid`` missing from the open CSV ``results``; append their rows."""
+    present = {row_key(r) for r in results.rows}
+    _, done = _done(results.rows, grid)
+    new = []
+    for rows in sweep_cells(data, skip=done, progress=progress, **grid):
+        rows = [r for r in rows if row_key(r) not in present]  # a half-written cell: the rest
+        results.write(rows)
+        new += rows
+    return new, len(done)
 
 
 def run_to_csv(path, data, progress=None, **grid):
@@ -234,33 +238,14 @@ def run_to_csv(path, data, progress=None, **grid):
 
     Cells already in the file are skipped, so running the same command again after an
     interruption finishes the work instead of repeating it. Returns the new rows and how many
-    of the cells asked for were skipped.
+    of the cells asked for were skipped. With nothing left to do the file is not even opened
+    for writing (it may be read-only).
     """
-    done = {_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"])
-            for r in read_results(path)}
-    g = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic",
-             dtype="float32")
-    g.update(grid)
-    wanted = {_key(b, lr, seed, g["init"], g["epochs"], g["dtype"])
-              for b in g["batch_sizes"] for lr in g["lrs"] for seed in g["seeds"]}
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    new_file = not os.path.exists(path) or os.path.getsize(path) == 0
-    with open(path, "a+", newline="") as f:
-        if not new_file:
-            f.seek(f.tell() - 1)
-            if f.read(1) != "\n":  # an interrupted line: start ours on a fresh one
-                f.write("\n")
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        if new_file:
-            writer.writeheader()
-        new = []
-        for row in sweep(data, skip=done, progress=progress, **grid):
-            writer.writerow(row)
-            f.flush()
-            new.append(row)
-    return new, len(wanted & done)
+    wanted, done = _done(read_results(path), grid)
+    if wanted <= done:
+        return [], len(done)
+    with writing(path) as results:
+        return _fill(results, data, progress, grid)
 
 
 def our_table(rows, template, seed=0, init="classic", epochs=1):
@@ -366,9 +351,9 @@ def cli_main(args):
     from .data import load_mnist
     from .progress import ProgressBar
     grid = parse_grid(args)
-    data = load_mnist(dtype=grid["dtype"])
     if args.bench:
-        results = bench_sweep(data, dtype=grid["dtype"], init=grid["init"])
+        results = bench_sweep(load_mnist(dtype=grid["dtype"]), dtype=grid["dtype"],
+                              init=grid["init"])
         for r in results:
             print(f"batch size {r['batch_size']:3d}, {r['networks']} networks: stacked "
                   f"{r['stacked']:.2f} s, one by one {r['one_by_one']:.2f} s, "
@@ -377,16 +362,21 @@ def cli_main(args):
         stacked, alone = sum(r["stacked"] for r in results), sum(r["one_by_one"] for r in results)
         print(f"in all: stacked {stacked:.2f} s, one by one {alone:.2f} s: {alone / stacked:.1f}x faster")
         return
+    wanted, complete = _done(read_results(args.out), grid)  # a bad --out: said before any work
+    if wanted <= complete:
+        print(f"nothing to do: all {len(wanted)} cells are already in {args.out}")
+        return
     bar = ProgressBar(None, "sweep", enabled=not args.quiet)
 
     def show(done, total, text):
         bar.total = total
         bar.update(round(done), text)
     start = time.perf_counter()
-    new, skipped = run_to_csv(args.out, data, progress=show, **grid)
+    with writing(args.out) as results:  # --out checked and held before the data is loaded
+        data = load_mnist(dtype=grid["dtype"])
+        new, skipped = _fill(results, data, show, grid)
     if bar.total:  # something was trained, so a progress line was drawn: end it
         bar.close()
-    cells = len({_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"])
-                 for r in new})
+    cells = len({row_key(r)[0] for r in new})
     print(f"{cells} networks trained in {time.perf_counter() - start:.1f} s, {skipped} cells "
           f"already in {args.out} skipped; {len(new)} rows written")

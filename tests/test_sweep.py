@@ -1,5 +1,8 @@
 """Stacked training (nnlesson.sweep) is the same computation as training each network alone."""
+import builtins
 import csv
+import os
+import threading
 import warnings
 
 import numpy as np
@@ -205,7 +208,21 @@ def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
         assert next(csv.reader(f)) == list(COLUMNS)
 
 
-def test_csv_interrupted_last_line_is_redone(mnist32, tmp_path):
+def _lines(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read().split("\n")
+
+
+def test_duplicate_batch_sizes_and_seeds_train_once(mnist32, tmp_path):
+    data = mnist32.subset(1000, 200)
+    rows = list(sweep(data, batch_sizes=[100, 100], lrs=[0.5], seeds=[0, 0]))
+    assert [(r["batch_size"], r["seed"]) for r in rows] == [(100, 0)]
+    path = str(tmp_path / "sweep.csv")
+    new, skipped = run_to_csv(path, data, batch_sizes=[100, 100], lrs=[0.5, 0.5], seeds=[0, 0])
+    assert (len(new), skipped, len(read_results(path))) == (1, 0, 1)
+
+
+def test_csv_interrupted_last_line_is_redone_and_dropped(mnist32, tmp_path):
     data = mnist32.subset(1000, 200)
     path = tmp_path / "sweep.csv"
     run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5])
@@ -213,13 +230,137 @@ def test_csv_interrupted_last_line_is_redone(mnist32, tmp_path):
     new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5, 2.0])
     assert [r["lr"] for r in new] == [2.0] and skipped == 1
     assert len(read_results(str(path))) == 2
+    lines = _lines(path)  # the cut line is gone, not left in the middle of the file
+    assert len(lines) == 4 and lines[0] == ",".join(COLUMNS) and lines[-1] == ""
+    assert [line.split(",")[1] for line in lines[1:3]] == ["0.5", "2.0"]
 
 
-def test_csv_with_other_columns_is_refused(tmp_path, mnist32):
-    path = tmp_path / "other.csv"
-    path.write_text("a,b\n1,2\n")
-    with pytest.raises(ValueError, match="not a sweep CSV"):
-        run_to_csv(str(path), mnist32, batch_sizes=[100], lrs=[1.0])
+def test_csv_last_row_without_its_newline_is_kept(mnist32, tmp_path):
+    data = mnist32.subset(1000, 200)
+    path = tmp_path / "sweep.csv"
+    run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5])
+    path.write_text(path.read_text().rstrip("\n"))  # a whole row, saved by an editor without "\n"
+    new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5, 2.0])
+    assert [r["lr"] for r in new] == [2.0] and skipped == 1
+    assert [r["lr"] for r in read_results(str(path))] == [0.5, 2.0]
+
+
+@pytest.mark.parametrize("cut", ["100,2.0,12,0,clé".encode(),       # ends in a 2-byte character
+                                 "100,2.0,12,0,clé".encode()[:-1]])  # cut inside it
+def test_csv_cut_line_ending_in_a_multibyte_character(cut, mnist32, tmp_path):
+    data = mnist32.subset(1000, 200)
+    path = tmp_path / "sweep.csv"
+    run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5])
+    path.write_bytes(path.read_bytes() + cut)
+    assert [r["lr"] for r in read_results(str(path))] == [0.5]
+    new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5, 2.0])
+    assert [r["lr"] for r in new] == [2.0] and skipped == 1
+    assert len(_lines(path)) == 4  # the header, two rows and "": the cut line is gone
+
+
+def test_cell_missing_its_figure_12_row_is_completed(mnist32, tmp_path):
+    """lr 1.0 is one network and two rows (Figures 11 and 12). A sweep stopped between the two
+    rows must not lose the second for good: on resume the cell is trained again and only the
+    missing row is written."""
+    data = mnist32.subset(1000, 200)
+    path = tmp_path / "sweep.csv"
+    run_to_csv(str(path), data, batch_sizes=[100], lrs=[1.0, 2.0])
+    lines = _lines(path)
+    assert lines[2].startswith("100,1.0,12,")
+    path.write_text("\n".join(lines[:2] + lines[3:]))  # as if stopped after the Figure 11 row
+    new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[1.0, 2.0])
+    assert [(r["lr"], r["figure"]) for r in new] == [(1.0, 12)] and skipped == 1
+    assert sorted((r["lr"], r["figure"]) for r in read_results(str(path))) == [
+        (1.0, 11), (1.0, 12), (2.0, 12)]
+
+
+def test_two_sweeps_on_one_file_the_second_is_refused(mnist32, tmp_path):
+    """While one sweep writes a CSV, a second one on the same file is refused in one line, and
+    the file gets one header and no duplicate rows."""
+    data = mnist32.subset(1000, 200)
+    path = str(tmp_path / "sweep.csv")
+    training, go_on = threading.Event(), threading.Event()
+
+    def first_progress(done, total, text):
+        training.set()
+        go_on.wait(60)
+    first = threading.Thread(target=run_to_csv, args=(path, data),
+                             kwargs=dict(progress=first_progress, batch_sizes=[100], lrs=[0.5]))
+    first.start()
+    try:
+        assert training.wait(60)
+        with pytest.raises(ValueError, match=f"another sweep is writing {path} "
+                                             f"\\(pid {os.getpid()}\\); wait for it"):
+            run_to_csv(path, data, batch_sizes=[100], lrs=[0.5])
+    finally:
+        go_on.set()
+        first.join(60)
+    assert _lines(path).count(",".join(COLUMNS)) == 1 and len(read_results(path)) == 1
+    assert not os.path.exists(path + ".lock")  # the first sweep, done, left no lock file behind
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5, 2.0])  # now free again
+    assert len(new) == 1 and skipped == 1
+
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """Makes a file read-only as a user finds it. chmod is not enough when the tests run as root
+    (root may write anyway), so open() and os.open() also refuse to write it."""
+    paths, real_open, real_os_open = set(), builtins.open, os.open
+
+    def refuse(file):
+        raise PermissionError(13, "Permission denied", file)
+
+    def guarded_open(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and os.path.abspath(file) in paths \
+                and set(mode) & set("wax+"):
+            refuse(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    def guarded_os_open(file, flags, *args, **kwargs):
+        if os.path.abspath(file) in paths and flags & (os.O_WRONLY | os.O_RDWR):
+            refuse(file)
+        return real_os_open(file, flags, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)
+
+    def make(path):
+        os.chmod(path, 0o444)
+        paths.add(os.path.abspath(path))
+    yield make
+    for path in paths:
+        os.chmod(path, 0o644)
+
+
+def test_read_only_csv_with_nothing_to_do(mnist32, tmp_path, read_only, capsys, monkeypatch):
+    path = str(tmp_path / "sweep.csv")
+    run_to_csv(path, mnist32.subset(1000, 200), batch_sizes=[100], lrs=[0.5, 1.0])
+    read_only(path)
+    assert run_to_csv(path, None, batch_sizes=[100], lrs=[1.0]) == ([], 1)
+    monkeypatch.setattr("nnlesson.data.load_mnist", _no_data)
+    argv = ["sweep", "--batch-sizes", "100", "--lrs", "0.5", "1", "--out", path, "--quiet"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == f"nothing to do: all 2 cells are already in {path}\n"
+
+
+@pytest.mark.parametrize("content", [
+    bytes(range(256)) * 4,                                                   # binary
+    (",".join(COLUMNS) + "\n100,0.5,11,0,classique réduit,1").encode("latin-1"),  # not UTF-8
+])
+def test_csv_that_is_not_text_is_refused_naming_it(content, mnist32, tmp_path, capsys):
+    path = tmp_path / "sweep.csv"
+    path.write_bytes(content)
+    for call in (read_results, lambda p: run_to_csv(p, mnist32, batch_sizes=[100], lrs=[1.0])):
+        with pytest.raises(ValueError, match="is not a sweep CSV") as error:
+            call(str(path))
+        assert str(path) in str(error.value) and "--out" in str(error.value)
+    assert main(["sweep", "--out", str(path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path} is not a sweep CSV") and err.count("\n") == 1
+    assert path.read_bytes() == content  # and it is left as it was
+
+
+def _no_data(*args, **kwargs):
+    raise AssertionError("the data was loaded before the arguments were all checked")
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -232,7 +373,8 @@ def test_csv_with_other_columns_is_refused(tmp_path, mnist32):
     (["--init", "zeros"], "--init must be one of scaled, classic"),
     (["--dtype", "float16"], "--dtype must be float32 or float64"),
 ])
-def test_cli_bad_arguments_one_line(argv, message, capsys, tmp_path):
+def test_cli_bad_arguments_one_line(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr("nnlesson.data.load_mnist", _no_data)
     assert main(["sweep", "--out", str(tmp_path / "s.csv"), *argv]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
@@ -244,5 +386,33 @@ def test_cli_runs_and_resumes(capsys, tmp_path):
     assert main(args) == 0
     assert "2 networks trained" in capsys.readouterr().out
     assert main(args) == 0
-    assert "0 networks trained" in capsys.readouterr().out
+    assert capsys.readouterr().out == f"nothing to do: all 2 cells are already in {out}\n"
     assert {(r["lr"], r["figure"]) for r in read_results(out)} == {(1.0, 11), (1.0, 12), (4.0, 12)}
+
+
+@pytest.mark.parametrize("case, message", [
+    ("folder", "is a folder, not a CSV; give --out a file name"),
+    ("other columns", "is not a sweep CSV (its columns are ['a', 'b']"),
+    ("read-only", "cannot write {out} (Permission denied); choose another --out"),
+    ("in use", "another sweep is writing {out}"),
+])
+def test_cli_checks_out_before_loading_data(case, message, capsys, tmp_path, monkeypatch,
+                                            read_only):
+    out = tmp_path / "s.csv"
+    if case == "folder":
+        out = tmp_path
+    elif case == "other columns":
+        out.write_text("a,b\n1,2\n")
+    elif case == "read-only":
+        out.write_text(",".join(COLUMNS) + "\n")
+        read_only(out)
+    monkeypatch.setattr("nnlesson.data.load_mnist", _no_data)
+    argv = ["sweep", "--batch-sizes", "100", "--lrs", "1", "--out", str(out), "--quiet"]
+    if case == "in use":
+        from nnlesson.sweep_csv import writing
+        with writing(str(out)):
+            assert main(argv) == 1
+    else:
+        assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message.format(out=out) in err and err.count("\n") == 1
