@@ -6,7 +6,6 @@ scored on the 10,000 test images it never trains on.
 """
 from __future__ import annotations
 
-import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -14,7 +13,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .data import one_hot
-from .network import check_lr
+from .network import check_lr, check_seed, is_whole
 
 
 @dataclass
@@ -52,7 +51,7 @@ def evaluate(net, X, y):
 
 
 def check_epochs(epochs):
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+    if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
     return int(epochs)
 
@@ -70,8 +69,25 @@ def batch_order(n, batch_size, epochs, seed):
         yield [order[k:k + batch_size] for k in range(0, n, batch_size)]
 
 
+def _check_data(net, data):
+    """The training images and labels, checked against each other and against ``net``."""
+    X, y = np.asarray(data.X_train), np.asarray(data.y_train)
+    if X.ndim != 2:
+        raise ValueError(f"the training images must be one column per image, got shape {X.shape}")
+    net._as_batch(X[:, :1])  # the number of pixels, with the network's own message
+    if y.shape != (X.shape[1],):
+        raise ValueError(f"there are {X.shape[1]} training images but {y.size} labels")
+    n = net.sizes[-1]
+    whole = np.issubdtype(y.dtype, np.integer)
+    if not whole or y.size and (y.min() < 0 or y.max() >= n):
+        got = f"{y.dtype} labels" if not whole else f"labels from {y.min()} to {y.max()}"
+        raise ValueError(f"labels must be whole numbers from 0 to {n - 1} for a network with {n} "
+                         f"outputs, got {got}")
+    return X, y
+
+
 def check_batch_size(batch_size, n):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+    if not is_whole(batch_size) or batch_size < 1:
         raise ValueError(f"batch size must be a whole number of at least 1, got {batch_size!r}")
     if batch_size > n:
         raise ValueError(f"batch size {batch_size} is larger than the {n} training examples")
@@ -91,16 +107,18 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
     every mini-batch; if it returns True, training stops cleanly after that batch, the network
     keeps what it learned so far and ``history.stopped`` is True.
     """
-    lr = check_lr(lr)
-    epochs = check_epochs(epochs)
-    # One example per row in memory: a mini-batch is a contiguous gather, and .T (free) turns it
-    # into the paper's columns. Converted to the network's dtype once, not per batch.
-    rows = np.ascontiguousarray(np.asarray(data.X_train).T, dtype=net.dtype)
-    Y_rows = np.ascontiguousarray(one_hot(data.y_train, net.sizes[-1]).T, dtype=net.dtype)
-    net._check_pair(rows[:1].T, Y_rows[:1].T)  # shapes, once, with the network's own messages
+    lr, epochs, seed = check_lr(lr), check_epochs(epochs), check_seed(seed)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be a function of one Progress, or None, got {callback!r}")
+    X, y = _check_data(net, data)
+    batch_size = check_batch_size(batch_size, X.shape[1])
+    # Every setting is checked: only now the (possibly large) copies. One example per row in
+    # memory: a mini-batch is a contiguous gather, and .T (free) turns it into the paper's
+    # columns. Converted to the network's dtype once, not per batch.
+    rows = np.ascontiguousarray(X.T, dtype=net.dtype)
     if not np.all(np.isfinite(rows)):
         raise ValueError("the training images contain NaN or infinite values")
-    batch_size = check_batch_size(batch_size, len(rows))
+    Y_rows = np.ascontiguousarray(one_hot(y, net.sizes[-1]).T, dtype=net.dtype)
     history = History()
     for epoch, batches in enumerate(batch_order(len(rows), batch_size, epochs, seed)):
         start = time.perf_counter()

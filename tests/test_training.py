@@ -1,4 +1,6 @@
 """Training on the real MNIST: the accuracies the course promises, and a callback that can stop."""
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -69,10 +71,37 @@ def test_evaluate_counts_correct_predictions(mnist):
     (dict(lr=0), "learning rate"), (dict(lr=-4), "learning rate"),
     (dict(batch_size=0), "batch size"), (dict(batch_size=2.5), "batch size"),
     (dict(batch_size=101), "larger than the 100"), (dict(epochs=0), "epochs"),
+    (dict(seed=-1), "seed must be"), (dict(callback="print"), "callback must be a function"),
 ])
 def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
     with pytest.raises(ValueError, match=message):
         train(Network(seed=0), mnist.subset(100, 10), **kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [dict(batch_size=70000), dict(seed=-1), dict(lr=0),
+                                    dict(callback=3)])
+def test_bad_settings_are_refused_before_the_data_is_converted(mnist, kwargs):
+    """A float32 network makes train() convert the 60,000 float64 images (188 MB): not before
+    every setting has been checked. tracemalloc sees numpy's allocations, so this is a memory
+    measurement, not a timing."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):
+            train(Network(seed=0, dtype=np.float32), mnist, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 60000 * 784 * 4 / 10
+
+
+def test_labels_that_do_not_fit_the_images_or_the_network(mnist):
+    small = mnist.subset(100, 10)
+    small.y_train = small.y_train[:99]
+    with pytest.raises(ValueError, match="100 training images but 99 labels"):
+        train(Network(), small)
+    small = mnist.subset(100, 10)
+    with pytest.raises(ValueError, match=r"labels must be whole numbers from 0 to 4"):
+        train(Network((784, 5)), small)  # MNIST's labels go up to 9: five outputs cannot say 9
 
 
 def test_data_of_the_wrong_shape_or_with_nan(mnist):
