@@ -6,7 +6,9 @@ scored on the 10,000 test images it never trains on.
 """
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +100,56 @@ def check_batch_size(batch_size, n):
 # them, and on a busy machine every step waits for it to find a free core (measured on 2 cores
 # under load: epochs anywhere from 0.23 to 3.6 s, against a steady 0.26 s with one thread). So
 # training uses one BLAS thread, and the setting is restored when it returns.
-@threadpool_limits.wrap(limits=1, user_api="blas")
+#
+# That setting is one number for the whole process, and two runs may overlap (lesson 6's
+# dashboard trains in a background thread while a cell calls train()). Each run limiting and
+# restoring on its own would restore in the wrong order (A limits, B limits, A restores while B
+# still trains, B "restores" 1 for good). So the first run in limits, the last one out restores,
+# counted under a lock. The limit is held by a small thread of its own, because threadpoolctl lets
+# only the thread that set the limit take it back (since 3.8, other threads' calls are ignored).
+_blas = threading.Lock()
+_blas_users = 0
+_blas_holder = _blas_release = None
+
+
+def _hold_one_blas_thread(limited, release):
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            limited.set()
+            release.wait()
+    except Exception:  # a BLAS that cannot be limited still computes right, only maybe slower
+        pass
+    finally:
+        limited.set()  # never leave the first run waiting
+
+
+@contextmanager
+def one_blas_thread():
+    """``with one_blas_thread():`` BLAS uses one thread inside, however many runs overlap.
+
+    The process's original thread count comes back when the last overlapping run has left.
+    """
+    global _blas_users, _blas_holder, _blas_release
+    with _blas:
+        if _blas_users == 0:
+            limited, _blas_release = threading.Event(), threading.Event()
+            _blas_holder = threading.Thread(target=_hold_one_blas_thread, daemon=True,
+                                            args=(limited, _blas_release), name="nnlesson-blas")
+            _blas_holder.start()
+            limited.wait()
+        _blas_users += 1
+    try:
+        # Also in this thread: with an OpenMP BLAS the limit belongs to each thread, not the process.
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+    finally:
+        with _blas:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_release.set()
+                _blas_holder.join()
+
+
 def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
     """Train ``net`` in place on ``data`` (a :class:`~nnlesson.data.Dataset`); returns a History.
 
@@ -107,6 +158,11 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
     every mini-batch; if it returns True, training stops cleanly after that batch, the network
     keeps what it learned so far and ``history.stopped`` is True.
     """
+    with one_blas_thread():
+        return _train(net, data, epochs, batch_size, lr, seed, callback)
+
+
+def _train(net, data, epochs, batch_size, lr, seed, callback):
     lr, epochs, seed = check_lr(lr), check_epochs(epochs), check_seed(seed)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function of one Progress, or None, got {callback!r}")

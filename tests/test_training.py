@@ -1,8 +1,10 @@
 """Training on the real MNIST: the accuracies the course promises, and a callback that can stop."""
+import threading
 import tracemalloc
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnlesson import Network, evaluate, train
 from nnlesson.bench import naive_epoch
@@ -112,3 +114,65 @@ def test_data_of_the_wrong_shape_or_with_nan(mnist):
     small.X_train[3, 7] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         train(Network(), small)
+
+
+def blas_threads():
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+def set_blas_threads(n):
+    """From a thread that then ends: threadpoolctl (3.8 and later) lets one live thread at a
+    time control OpenBLAS, and the test's own thread must not be it."""
+    setter = threading.Thread(target=threadpool_limits, kwargs=dict(limits=n, user_api="blas"))
+    setter.start()
+    setter.join()
+
+
+@pytest.mark.parametrize("first_out", ["A", "B"])
+def test_one_blas_thread_while_any_run_trains_even_when_runs_overlap(mnist, first_out):
+    """A dashboard run in a background thread may overlap train() in a cell. BLAS's thread count
+    is one setting for the whole process, so it must be 1 while either trains and the original
+    once both have returned, whichever leaves first (A enters, B enters, then A or B leaves)."""
+    before = blas_threads()
+    set_blas_threads(2)  # an original that 1 can be told from
+    original = blas_threads()
+    try:
+        if not original or set(original) != {2}:
+            pytest.skip(f"this BLAS cannot be set to two threads ({original})")
+        seen = overlapping_runs(mnist.subset(200, 10), first_out)
+    finally:
+        for n in set(before):
+            set_blas_threads(n)
+    assert seen[:3] == [[1] * len(original)] * 3, seen  # A in, both in, one still in
+    assert seen[3] == original, seen  # both out
+
+
+def overlapping_runs(small, first_out):
+    """Two train() calls in threads A and B, entered A then B, left in the order asked for;
+    the BLAS thread counts seen after each of the four moves."""
+    inside = {name: threading.Event() for name in "AB"}
+    leave = {name: threading.Event() for name in "AB"}
+    errors = []
+
+    def run(name):
+        def callback(progress):  # inside train(), after its first mini-batch
+            inside[name].set()
+            return leave[name].wait(60) or errors.append(f"{name} waited too long")
+        try:
+            train(Network((784, 10), seed=0), small, batch_size=100, lr=1, callback=callback)
+        except Exception as e:  # the main thread reports it
+            errors.append(repr(e))
+        inside[name].set()
+
+    threads = {name: threading.Thread(target=run, args=(name,)) for name in "AB"}
+    seen = []
+    for name in "AB":
+        threads[name].start()
+        assert inside[name].wait(60), f"{name} never started training"
+        seen.append(blas_threads())
+    for name in (first_out, "B" if first_out == "A" else "A"):
+        leave[name].set()
+        threads[name].join(60)
+        seen.append(blas_threads())
+    assert not errors, errors
+    return seen
