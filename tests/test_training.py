@@ -69,6 +69,27 @@ def test_evaluate_counts_correct_predictions(mnist):
         evaluate(net, X, y[:10])
 
 
+def test_evaluate_a_wide_network_a_chunk_at_a_time(mnist):
+    """10,000 test images through 4,000 hidden neurons are one 320 MB activation matrix (float64),
+    and sigma makes two or three such matrices at once. evaluate() must not need even half of one:
+    a hidden layer that fits for training must not fail in the evaluation after it."""
+    net = Network((784, 4000, 10), seed=0)
+    tracemalloc.start()
+    try:
+        accuracy = evaluate(net, mnist.X_test, mnist.y_test)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4000 * 10000 * 8 / 2
+    a_L = np.hstack([net.feedforward(mnist.X_test[:, k:k + 1000]) for k in range(0, 10000, 1000)])
+    right = np.argmax(a_L, axis=0) == mnist.y_test
+    # The same answers, except where the two largest outputs agree so closely that another
+    # chunking (another summation order in BLAS) might pick the other one.
+    top2 = np.sort(a_L, axis=0)[-2:]
+    near_ties = np.count_nonzero(top2[1] - top2[0] < 1e-12)
+    assert abs(accuracy - 100 * np.mean(right)) <= 100 * near_ties / 10000
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(lr=0), "learning rate"), (dict(lr=-4), "learning rate"),
     (dict(batch_size=0), "batch size"), (dict(batch_size=2.5), "batch size"),
