@@ -347,10 +347,25 @@ def parse_grid(args):
     return grid
 
 
+def check_options(args, grid):
+    """What parse_grid does not check: --out is a file name, and --bench is not given a grid."""
+    if args.bench:
+        ignored = [name for name, given in (
+            ("--batch-sizes", args.batch_sizes is not None), ("--lrs", args.lrs is not None),
+            ("--epochs", grid["epochs"] != 1), ("--seeds", grid["seeds"] != [0])) if given]
+        if ignored:
+            raise ValueError(f"--bench times its own grid; it takes only --init and --dtype, "
+                             f"not {', '.join(ignored)}")
+    elif not os.path.basename(args.out):
+        raise ValueError(f"--out: {args.out!r} is not a file name; give one such as "
+                         f"{os.path.join('results', 'sweep.csv')}")
+
+
 def cli_main(args):
     from .data import load_mnist
     from .progress import ProgressBar
     grid = parse_grid(args)
+    check_options(args, grid)
     if args.bench:
         results = bench_sweep(load_mnist(dtype=grid["dtype"]), dtype=grid["dtype"],
                               init=grid["init"])

@@ -53,8 +53,7 @@ def _row(fields):
 
 
 def _not_ours(path, why):
-    return ValueError(f"{path} is not a sweep CSV ({why}); choose another --out, or move that "
-                      f"file away")
+    return ValueError(f"{path} is not a sweep CSV ({why}); choose another --out")
 
 
 def _parse(text, path):

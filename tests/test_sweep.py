@@ -372,10 +372,15 @@ def _no_data(*args, **kwargs):
     (["--seeds", "-3"], "--seeds: '-3' is not"),
     (["--init", "zeros"], "--init must be one of scaled, classic"),
     (["--dtype", "float16"], "--dtype must be float32 or float64"),
+    (["--out", ""], "--out: '' is not a file name; give one such as results/sweep.csv"),
+    (["--out", "results/"], "--out: 'results/' is not a file name"),
+    (["--bench", "--batch-sizes", "7"], "--bench times its own grid; it takes only --init and "
+                                        "--dtype, not --batch-sizes"),
 ])
 def test_cli_bad_arguments_one_line(argv, message, capsys, tmp_path, monkeypatch):
     monkeypatch.setattr("nnlesson.data.load_mnist", _no_data)
-    assert main(["sweep", "--out", str(tmp_path / "s.csv"), *argv]) == 1
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "--out", "s.csv", *argv]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
 
