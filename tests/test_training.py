@@ -1,4 +1,5 @@
 """Training on the real MNIST: the accuracies the course promises, and a callback that can stop."""
+import os
 import threading
 import tracemalloc
 
@@ -7,6 +8,9 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnlesson import Network, evaluate, train
+from nnlesson import training
+from nnlesson.data import Dataset
+from nnlesson.training import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.bench import naive_epoch
 from nnlesson.data import one_hot
 
@@ -88,6 +92,75 @@ def test_evaluate_a_wide_network_a_chunk_at_a_time(mnist):
     top2 = np.sort(a_L, axis=0)[-2:]
     near_ties = np.count_nonzero(top2[1] - top2[0] < 1e-12)
     assert abs(accuracy - 100 * np.mean(right)) <= 100 * near_ties / 10000
+
+
+def traced_peak(work):
+    """The most memory numpy and Python held at once during work(), above what they held before."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def in_dtype(data, dtype):
+    """data with its images in dtype, laid out as load_mnist lays them out (image per row)."""
+    def convert(X):
+        return np.ascontiguousarray(X.T, dtype=dtype).T
+    return Dataset(convert(data.X_train), data.y_train, convert(data.X_test), data.y_test)
+
+
+@pytest.mark.parametrize("sizes, batch_size, dtype", [
+    ((784, 2000, 10), 50, np.float64), ((784, 2000, 10), 50, np.float32),
+    ((784, 32, 16, 10), 3000, np.float64), ((784, 300, 300, 10), 1, np.float64),
+])
+def test_the_estimate_bounds_the_memory_training_takes(mnist, sizes, batch_size, dtype):
+    """Measured (tracemalloc sees numpy's arrays), not timed: from making the network to the end
+    of training, never more than estimated, and not wastefully less (the CLI refuses on it)."""
+    small = in_dtype(mnist.subset(3000, 2000), dtype)
+    guess = estimate(sizes, batch_size, epochs=1, dtype=dtype, n_train=3000, n_test=2000)
+    peak = traced_peak(lambda: train(Network(sizes, seed=0, dtype=dtype), small,
+                                     batch_size=batch_size, lr=1))
+    assert peak <= guess.train_bytes <= 2 * peak
+
+
+def test_the_estimate_of_memory_and_time():
+    paper = estimate((784, 32, 16, 10), batch_size=40)
+    assert paper.bytes < 1e9 and paper.seconds < LONG_RUN_SECONDS / 10
+    assert estimate((784, 32, 16, 10), batch_size=1).seconds < LONG_RUN_SECONDS  # no false alarm
+    assert estimate((784, 32, 16, 10), epochs=10).seconds == pytest.approx(10 * paper.seconds)
+    assert estimate((784, 32, 16, 10), dtype=np.float32).bytes < paper.bytes
+    # Issue 8: 100,000 hidden neurons took 1.5 hours per epoch; 10,000,000 cannot be stored.
+    assert estimate((784, 100000, 10)).seconds > 1800
+    assert estimate((784, 10**7, 10)).train_bytes > 3 * 8 * 784 * 10**7  # W, dC/dW, lr dC/dW
+
+
+def test_available_memory_and_its_fallbacks(tmp_path, monkeypatch):
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else None
+    real = available_memory()
+    assert real is None or 0 < real <= (total or real)
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:  8000000 kB\nMemFree:  100 kB\nMemAvailable:  3000000 kB\n")
+    monkeypatch.setattr(training, "MEMINFO", str(meminfo))
+    monkeypatch.setattr(training, "CGROUP", str(tmp_path / "no-cgroup"))
+    assert available_memory() == 3000000 * 1024
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    (cgroup / "memory.max").write_text("2000000000\n")
+    (cgroup / "memory.current").write_text("500000000\n")
+    monkeypatch.setattr(training, "CGROUP", str(cgroup))
+    assert available_memory() == 1500000000  # a container's limit is less than the machine's
+    (cgroup / "memory.max").write_text("max\n")
+    assert available_memory() == 3000000 * 1024
+    monkeypatch.setattr(training, "MEMINFO", str(tmp_path / "missing"))
+    if hasattr(os, "sysconf"):
+        assert 0 < available_memory() <= total  # from sysconf: free pages or all of them
+
+    def no_sysconf(name):
+        raise ValueError(name)
+    monkeypatch.setattr(os, "sysconf", no_sysconf, raising=False)
+    assert available_memory() is None  # unknown: the caller then does not refuse
 
 
 @pytest.mark.parametrize("kwargs, message", [
