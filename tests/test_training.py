@@ -8,9 +8,9 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnlesson import Network, evaluate, train
-from nnlesson import training
+from nnlesson import budget
+from nnlesson.budget import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.data import Dataset
-from nnlesson.training import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.bench import naive_epoch
 from nnlesson.data import one_hot
 
@@ -121,7 +121,7 @@ def test_the_estimate_bounds_the_memory_training_takes(mnist, sizes, batch_size,
     small = in_dtype(mnist.subset(3000, 2000), dtype)
     guess = estimate(sizes, batch_size, epochs=1, dtype=dtype, n_train=3000, n_test=2000)
     peak = traced_peak(lambda: train(Network(sizes, seed=0, dtype=dtype), small,
-                                     batch_size=batch_size, lr=1))
+                                     batch_size=batch_size, lr=1, callback=lambda p: p.batch == 20))
     assert peak <= guess.train_bytes <= 2 * peak
 
 
@@ -142,18 +142,18 @@ def test_available_memory_and_its_fallbacks(tmp_path, monkeypatch):
     assert real is None or 0 < real <= (total or real)
     meminfo = tmp_path / "meminfo"
     meminfo.write_text("MemTotal:  8000000 kB\nMemFree:  100 kB\nMemAvailable:  3000000 kB\n")
-    monkeypatch.setattr(training, "MEMINFO", str(meminfo))
-    monkeypatch.setattr(training, "CGROUP", str(tmp_path / "no-cgroup"))
+    monkeypatch.setattr(budget, "MEMINFO", str(meminfo))
+    monkeypatch.setattr(budget, "CGROUP", str(tmp_path / "no-cgroup"))
     assert available_memory() == 3000000 * 1024
     cgroup = tmp_path / "cgroup"
     cgroup.mkdir()
     (cgroup / "memory.max").write_text("2000000000\n")
     (cgroup / "memory.current").write_text("500000000\n")
-    monkeypatch.setattr(training, "CGROUP", str(cgroup))
+    monkeypatch.setattr(budget, "CGROUP", str(cgroup))
     assert available_memory() == 1500000000  # a container's limit is less than the machine's
     (cgroup / "memory.max").write_text("max\n")
     assert available_memory() == 3000000 * 1024
-    monkeypatch.setattr(training, "MEMINFO", str(tmp_path / "missing"))
+    monkeypatch.setattr(budget, "MEMINFO", str(tmp_path / "missing"))
     if hasattr(os, "sysconf"):
         assert 0 < available_memory() <= total  # from sysconf: free pages or all of them
 
