@@ -260,9 +260,9 @@ def _tables():
     found = {(r.figure, r.lrs, r.batch_sizes) for r in identical_rows()}
     return [
         Slip("Appendix 4: identical rows",
-             "The rows for batch sizes 5 and 10 agree digit for digit in three of the four printed "
-             "blocks: two separate runs cannot do that, so one row is a copy (or the same batch "
-             "size ran twice).", "every printed row is its own run",
+             f"The rows for batch sizes 5 and 10 agree digit for digit in {len(found)} of the four "
+             f"printed blocks: two separate runs cannot do that, so one row is a copy (or the same "
+             f"batch size ran twice).", "every printed row is its own run",
              "rows 5 and 10 are copies in Figure 11 (both blocks) and in Figure 12 (rates 11-20)",
              "Lesson 7 trains both batch sizes and does not trust either row.",
              "the paper's tables", Check(lambda claim: claim == found, lambda: set(),

@@ -34,7 +34,7 @@ def _works(n_layers):
 def _architecture():
     return [
         Slip("Architecture: at least three layers",
-             "\"All neural networks require at least three layers\". A network with no hidden "
+             "\"All Neural networks require at least three layers\". A network with no hidden "
              "layer (input and output only) builds, backpropagation gives it the right gradient, "
              "and gradient descent lowers its cost; with one layer there are no weights at all.",
              "a network needs at least 3 layers", "a network needs at least 2 layers",
@@ -91,9 +91,9 @@ def _output_layer():
 
     return [Slip(
         "Feed forward, the formula for the output layer",
-        "The output layer's formula is headed \"Output layer (layer 1)\", two lines after "
-        "\"First hidden layer (layer 1)\"; the formula itself uses L. In the paper's 784-32-16-10 "
-        "network layer 1 has 32 neurons, the output 10.",
+        "The output layer's formula is headed \"Output layer (layer 1)\", right after the formula "
+        "headed \"First hidden layer (layer 1)\"; the formula itself uses L. In the paper's "
+        "784-32-16-10 network layer 1 has 32 neurons, the output 10.",
         "Output layer (layer 1)", f"Output layer (layer L; L = {net.L} for 784-32-16-10)",
         "Layers are numbered 0 (input) to L (output); the output layer is a^L = sigma(W^L a^(L-1) "
         "+ b^L).", "arithmetic", Check(is_the_output, lambda: 1, lambda: net.L))]
@@ -113,8 +113,8 @@ def _normalizing():
     return Slip(
         "Feed forward: the sigmoid called normalizing",
         "A matter of words: the sigmoid squashes each z into (0, 1) on its own; it does not "
-        "normalize a layer (its activations need not add up to 1) or make neurons \"proportional "
-        "with every other one\".",
+        "normalize a layer (its activations need not add up to 1), nor make each neuron "
+        "proportional to every other one, as the paper puts it.",
         "\"the sigmoid normalization function\"", "the sigmoid squashes each $z^l_j$ into (0, 1)",
         "Lesson 2 calls it squashing.", READING)
 
