@@ -5,9 +5,11 @@ a product in another order, and the engine multiplies by the learning rate once 
 instead of once per matrix. Each rounding is a relative error of at most u (float64:
 u = 1.1e-16; float32: u = 6.0e-8), and the longest sums have n = 784 terms, so one product can
 differ by up to n u relative to its terms: 8.7e-14 in float64, 4.7e-5 in float32. Runs here take
-at most 40 steps, and the weights are of order 1. We allow 1e-11 in float64 (about a hundred
-times the one-product bound, for the steps adding up) and 1e-4 in float32; the float64 tests also
-show that a learning rate off by one part in 10^8 already breaks that tolerance.
+at most 40 steps, and the weights are of order 1. Training carries a difference forward and can
+amplify it, by about 4 % a step at batch 10 and learning rate 4 (measured: float64 runs 1e-16
+apart end 1e-6 apart after 600 steps), so by less than 5 over 40 steps. We allow 1e-11 in float64
+(a hundred times the one-product bound) and 1e-4 in float32; a test shows that a learning rate off
+by one part in 10^8 already breaks the float64 tolerance.
 """
 import warnings
 
