@@ -75,8 +75,8 @@ class Engine:
         buf = self._buffers.get(len(idx)) or self._make_buffers(len(idx))
         # Indices are checked once per epoch (_check_batches), so "wrap" never wraps; it spares
         # NumPy the checking copy that the default mode makes.
-        np.take(self.rows, idx, axis=0, out=buf["x"], mode="wrap")
-        np.take(self.Y_rows, idx, axis=0, out=buf["y"], mode="wrap")
+        self.rows.take(idx, axis=0, out=buf["x"], mode="wrap")
+        self.Y_rows.take(idx, axis=0, out=buf["y"], mode="wrap")
         with np.errstate(over="ignore"):  # in the sigmoid only: e^(-z) = inf gives sigma = 0
             a = self._feedforward(buf)
             return self._backpropagate(buf, a, lr)
