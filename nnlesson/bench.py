@@ -13,8 +13,9 @@ import time
 
 import numpy as np
 
+from .budget import N_TRAIN
 from .data import load_mnist, one_hot
-from .network import Network, sigmoid
+from .network import Network, is_whole, sigmoid
 from .training import train
 
 BATCH_SIZES = (1, 10, 40, 100)
@@ -74,8 +75,27 @@ def time_naive(data, batch_size, dtype, images):
     return (time.perf_counter() - start) * data.X_train.shape[1] / images
 
 
+def check_images(images):
+    """A timed epoch holds at least the largest batch, and at most MNIST's training images."""
+    if not is_whole(images) or not max(BATCH_SIZES) <= images <= N_TRAIN:
+        raise ValueError(f"images must be a whole number from {max(BATCH_SIZES)} (the largest "
+                         f"batch size) to {N_TRAIN}, got {images!r}")
+    return int(images)
+
+
+def check_count(value, name):
+    if not is_whole(value) or value < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def run(epochs_images=60000, repeats=5, naive_images=3000, print=print):
-    """Print one row per (batch size, dtype): s/epoch, images/s, and the speed-up over naive."""
+    """Print one row per (batch size, dtype): s/epoch, images/s, and the speed-up over naive.
+
+    Every setting is checked first, so a mistake never leaves half a table.
+    """
+    epochs_images = check_images(epochs_images)
+    repeats, naive_images = check_count(repeats, "repeats"), check_count(naive_images, "naive_images")
     full = load_mnist(dtype=np.float64)
     print(f"one epoch = {epochs_images} training images; median of {repeats} runs; the naive "
           f"per-example loop is timed on {min(naive_images, epochs_images)} images and scaled")

@@ -13,6 +13,8 @@ import numpy as np
 
 from .training import chunk_columns
 
+N_TRAIN, N_TEST = 60000, 10000  # MNIST's training and test images
+
 # Time. A step costs about 3 multiply-adds per weight per example (feedforward, delta, gradient),
 # plus a pass over every weight however small the batch (its gradient and its update). Measured
 # once with one BLAS thread, float64, on the 2-core machine the course was made on, busy with
@@ -37,7 +39,7 @@ class Estimate:
         return self.data_bytes + self.train_bytes
 
 
-def estimate(sizes, batch_size=40, epochs=1, dtype=np.float64, n_train=60000, n_test=10000):
+def estimate(sizes, batch_size=40, epochs=1, dtype=np.float64, n_train=N_TRAIN, n_test=N_TEST):
     """What training a network of ``sizes`` on MNIST will take, worked out without training.
 
     Memory, in bytes of ``dtype``: the images as ``load_mnist`` holds them; then the weights and

@@ -1,24 +1,26 @@
 """The command line: ``python -m nnlesson {train,data,bench,sweep} --help``.
 
-Every error a user can cause (a bad argument, missing or corrupt data) prints one line starting
-with ``error:`` and exits with status 1; no traceback.
+Every error a user can cause prints one line starting with ``error:``, no traceback: a bad
+argument exits with status 2, before any data is loaded; missing or corrupt data, or a network
+too large for the memory, with status 1. ``train`` warns before a long run and adds a note when
+the network it trained has collapsed.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-import numpy as np
-
 
 def cmd_train(args):
     from .data import load_mnist
     from .network import Network
     from .progress import ProgressBar
-    from .training import train
+    from .training import collapse_note, train
 
+    sizes = (784, *args.hidden, 10)
+    check_budget(sizes, args.batch_size, args.epochs, args.dtype)
     data = load_mnist(dtype=args.dtype)
-    net = Network((784, *args.hidden, 10), init=args.init, seed=args.seed, dtype=args.dtype)
+    net = Network(sizes, init=args.init, seed=args.seed, dtype=args.dtype)
     print(f"training {net} for {args.epochs} epoch(s), batch size {args.batch_size}, "
           f"learning rate {args.lr}", file=sys.stderr)
     bar = ProgressBar(100, "training", enabled=not args.quiet)
@@ -31,6 +33,33 @@ def cmd_train(args):
     for epoch, (acc, sec) in enumerate(zip(history.test_accuracy, history.seconds), 1):
         print(f"epoch {epoch}: test accuracy {acc:.2f}% ({sec:.2f} s)", file=sys.stderr)
     print(f"test accuracy: {history.test_accuracy[-1]:.2f}%")
+    note = collapse_note(net, data.X_test)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def check_budget(sizes, batch_size, epochs, dtype):
+    """Refuse a run that cannot fit in memory, announce one that will be long: before any work."""
+    from .budget import LONG_RUN_SECONDS, available_memory, estimate
+
+    guess, free = estimate(sizes, batch_size, epochs, dtype), available_memory()
+    shape = "-".join(map(str, sizes))
+    if free is not None and guess.bytes > free:
+        half = dtype == "float64" and estimate(sizes, batch_size, epochs, "float32").bytes <= free
+        smaller = " or --dtype float32" if half else ""
+        raise ValueError(f"a {shape} network needs about {guess.bytes / 1e9:,.0f} GB of memory to "
+                         f"train, but this machine has {free / 1e9:.1f} GB available: choose "
+                         f"smaller --hidden layers{smaller}")
+    if guess.seconds > LONG_RUN_SECONDS:
+        print(f"warning: training {shape} for {epochs} epoch{'s' if epochs > 1 else ''} may take "
+              f"about {duration(guess.seconds)} (a rough estimate); Ctrl+C stops it, and smaller "
+              f"--hidden layers or a larger --batch-size are faster", file=sys.stderr)
+
+
+def duration(seconds):
+    if seconds < 6000:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def cmd_data(args):
@@ -50,18 +79,35 @@ def cmd_sweep(args):
     cli_main(args)
 
 
-def positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def checked(convert, check, *args):
+    """An argparse type that converts the text, then applies the package's own check, so the
+    command line says what train() would, named by argparse: `argument --seed: seed must ...`.
+    Every option is checked this way while parsing, before any data is loaded."""
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            kind = "whole number" if convert is int else "number"
+            raise argparse.ArgumentTypeError(f"expected a {kind}, got {text!r}") from None
+        try:
+            return check(value, *args)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    return parse
 
 
-def positive_float(text):
-    value = float(text)
-    if not value > 0 or not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
+def check_hidden(n):
+    if n < 1:
+        raise ValueError(f"a hidden layer needs at least 1 neuron, got {n}")
+    return n
+
+
+def at_least_one(name):
+    def check(n):
+        if n < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {n}")
+        return n
+    return check
 
 
 class Parser(argparse.ArgumentParser):
@@ -72,19 +118,28 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser():
+    # The checks are the ones the package applies, imported here (small modules, no data loaded).
+    from .bench import check_images
+    from .budget import N_TRAIN
+    from .network import check_lr, check_seed
+    from .training import check_batch_size, check_epochs
+
     parser = Parser(prog="python -m nnlesson",
                                      description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train the paper's network on MNIST and print its accuracy",
                        description="Train a sigmoid network on MNIST with mini-batch SGD.")
-    t.add_argument("--batch-size", type=positive_int, default=40, help="examples per step (40)")
-    t.add_argument("--lr", type=positive_float, default=4.0, help="learning rate (4)")
-    t.add_argument("--epochs", type=positive_int, default=1, help="passes over the 60,000 (1)")
-    t.add_argument("--seed", type=int, default=0, help="seeds initialisation and shuffling (0)")
+    t.add_argument("--batch-size", type=checked(int, check_batch_size, N_TRAIN), default=40,
+                   help="examples per step (40)")
+    t.add_argument("--lr", type=checked(float, check_lr), default=4.0, help="learning rate (4)")
+    t.add_argument("--epochs", type=checked(int, check_epochs), default=1,
+                   help="passes over the 60,000 (1)")
+    t.add_argument("--seed", type=checked(int, check_seed), default=0,
+                   help="seeds initialisation and shuffling (0)")
     t.add_argument("--init", choices=("scaled", "classic"), default="scaled",
                    help="scaled: N(0, 1/n_in) weights; classic: N(0, 1) (scaled)")
-    t.add_argument("--hidden", type=positive_int, nargs="*", default=[32, 16],
+    t.add_argument("--hidden", type=checked(int, check_hidden), nargs="*", default=[32, 16],
                    help="hidden layer sizes (32 16)")
     t.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="number type (float64)")
@@ -101,9 +156,10 @@ def build_parser():
                        description="Seconds per epoch and images per second at batch sizes 1, 10, "
                                    "40, 100 in float64 and float32, and the speed-up over a naive "
                                    "per-example backprop loop, measured in the same run.")
-    b.add_argument("--images", type=positive_int, default=60000,
+    b.add_argument("--images", type=checked(int, check_images), default=60000,
                    help="images per timed epoch (60000); smaller is quicker and noisier")
-    b.add_argument("--repeats", type=positive_int, default=5, help="timed runs, median kept (5)")
+    b.add_argument("--repeats", type=checked(int, at_least_one("repeats")), default=5,
+                   help="timed runs, median kept (5)")
     b.set_defaults(func=cmd_bench)
 
     try:

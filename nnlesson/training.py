@@ -70,6 +70,35 @@ def evaluate(net, X, y):
     return 100.0 * float(np.mean(np.concatenate(answers) == y)) if answers else float("nan")
 
 
+def collapse_note(net, X):
+    """A one-line warning when the network gives one answer to most images X, else None.
+
+    No digit is more than 11.35 % of MNIST's test images, so a network that reads its input gives
+    each answer about a tenth of the time (healthy networks, even at 50 % accuracy, were measured
+    giving no answer more than a third of the time). One answer for half the images or more means
+    the input hardly matters any more. Two causes end there, both near 10 % accuracy, and the
+    outputs a^L tell them apart:
+      * collapsed: most a^L_i within 0.001 of 0 or 1, where sigma' ~ 0 and no gradient is left
+        (lesson 6's measure; 93 to 100 % of them after learning rates of 12 to 100);
+      * hardly learned (a tiny rate, too few steps): outputs not saturated (0 to 4 % measured).
+    """
+    counts, saturated = np.zeros(net.sizes[-1], dtype=np.int64), 0
+    for a in outputs(net, np.asarray(X)):
+        counts += np.bincount(np.argmax(a, axis=0), minlength=len(counts))
+        saturated += np.count_nonzero((a < 1e-3) | (a > 1 - 1e-3))
+    digit, share = int(np.argmax(counts)), counts.max() / max(1, counts.sum())
+    saturated /= max(1, counts.sum() * len(counts))
+    if share < 0.5:
+        return None
+    if saturated >= 0.5:
+        return (f"the network has collapsed: it answers {digit} for {share:.0%} of test images; "
+                f"{saturated:.0%} of its outputs are within 0.001 of 0 or 1, where sigma' ~ 0 and "
+                f"learning stops; the learning rate is probably too large (lessons 6 and 7 show why)")
+    return (f"the network answers {digit} for {share:.0%} of test images, without saturating: it "
+            f"has hardly learned; the learning rate is probably too small or the training too "
+            f"short (lesson 3 shows why)")
+
+
 def check_epochs(epochs):
     if not is_whole(epochs) or epochs < 1:
         raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")

@@ -11,6 +11,7 @@ from nnlesson import Network, evaluate, train
 from nnlesson import budget
 from nnlesson.budget import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.data import Dataset
+from nnlesson.training import collapse_note
 from nnlesson.bench import naive_epoch
 from nnlesson.data import one_hot
 
@@ -92,6 +93,24 @@ def test_evaluate_a_wide_network_a_chunk_at_a_time(mnist):
     top2 = np.sort(a_L, axis=0)[-2:]
     near_ties = np.count_nonzero(top2[1] - top2[0] < 1e-12)
     assert abs(accuracy - 100 * np.mean(right)) <= 100 * near_ties / 10000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_collapsed_network_is_told_from_a_healthy_one_and_from_one_that_has_not_learned(mnist, seed):
+    """Real MNIST (3,000 images, 300 steps of 10). At learning rate 100 the network collapses; at
+    3 it learns; at 0.001 it has hardly moved from its start. The last two answer one digit for
+    most images alike; only the collapsed one has saturated outputs, so only it blames a large
+    learning rate."""
+    small = mnist.subset(3000, 2000)
+    notes = {}
+    for lr in (100, 3, 0.001):
+        net = Network(seed=seed)
+        train(net, small, batch_size=10, lr=lr, seed=seed)
+        notes[lr] = collapse_note(net, small.X_test)
+    assert notes[100].startswith("the network has collapsed: it answers ")
+    assert "learning rate is probably too large" in notes[100]
+    assert notes[3] is None
+    assert "hardly learned" in notes[0.001] and "too large" not in notes[0.001]
 
 
 def traced_peak(work):
