@@ -102,14 +102,6 @@ def check_hidden(n):
     return n
 
 
-def at_least_one(name):
-    def check(n):
-        if n < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, got {n}")
-        return n
-    return check
-
-
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (the usage itself is one --help away)."""
 
@@ -119,13 +111,12 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
-    from .bench import check_images
+    from .bench import check_count, check_images
     from .budget import N_TRAIN
     from .network import check_lr, check_seed
     from .training import check_batch_size, check_epochs
 
-    parser = Parser(prog="python -m nnlesson",
-                                     description="The nnlesson course's command line.")
+    parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train the paper's network on MNIST and print its accuracy",
@@ -158,7 +149,7 @@ def build_parser():
                                    "per-example backprop loop, measured in the same run.")
     b.add_argument("--images", type=checked(int, check_images), default=60000,
                    help="images per timed epoch (60000); smaller is quicker and noisier")
-    b.add_argument("--repeats", type=checked(int, at_least_one("repeats")), default=5,
+    b.add_argument("--repeats", type=checked(int, check_count, "repeats"), default=5,
                    help="timed runs, median kept (5)")
     b.set_defaults(func=cmd_bench)
 
