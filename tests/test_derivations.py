@@ -5,9 +5,10 @@ import sympy as sp
 
 from nnlesson import Network
 from nnlesson import sigmoid
-from nnlesson.derivations import (CHAIN, backprop_agrees, chain_rule, checks_table, deltas,
-                                  network_gradient, same, sigma, sigmoid_exp,
-                                  sigmoid_steps, slope_view, symbolic_network)
+from nnlesson.derivations import (backprop_agrees, chain_rule, checks_table, deltas,
+                                  network_gradient, same, sigma, sigmoid_exp, sigmoid_steps,
+                                  symbolic_network)
+from nnlesson.lessons.chain import CHAIN, slope_view
 
 x = sp.Symbol("x", real=True)
 

@@ -8,7 +8,7 @@ import pytest
 from pathlib import Path
 
 from nnlesson.network import Network
-from nnlesson.slips import HOW, READING, Check, Slip, paper_slips, slips_markdown, slips_table
+from nnlesson.paper.slips import HOW, READING, Check, Slip, paper_slips, slips_markdown, slips_table
 
 A2 = Path(__file__).parent.parent / "notebooks" / "A2_reading_the_paper.ipynb"
 

@@ -1,17 +1,17 @@
 """The paper's slips from its architecture to its cost function (appendix A2).
 
-Each function returns the :class:`~nnlesson.slips.Slip` objects of one passage, in the paper's
-order; :mod:`nnlesson.slips` explains what a check is and lists them all.
+Each function returns the :class:`~nnlesson.paper.slips.Slip` objects of one passage, in the paper's
+order; :mod:`nnlesson.paper.slips` explains what a check is and lists them all.
 """
 from __future__ import annotations
 
 import numpy as np
 import sympy as sp
 
-from .architecture import count_parameters
-from .derivations import same
-from .gradcheck import AGREE, gradient_check
-from .network import Network, cost, sigmoid
+from ..architecture import count_parameters
+from ..derivations import same
+from ..gradcheck import AGREE, gradient_check
+from ..network import Network, cost, sigmoid
 from .slips import READING, Check, Slip, columns, numeric, weights
 
 

@@ -12,8 +12,8 @@ printed out of order) has no check and says so: "checked by reading".
 compute different numbers from one that follows the course's? It runs both on the same inputs
 (every symbol gets a number that depends only on its name) and compares.
 
-The slips themselves are in :mod:`nnlesson.slips_forward` (architecture to cost) and
-:mod:`nnlesson.slips_backprop` (chain rule to the appendices). A notebook shows them with
+The slips themselves are in :mod:`nnlesson.paper.slips_forward` (architecture to cost) and
+:mod:`nnlesson.paper.slips_backprop` (chain rule to the appendices). A notebook shows them with
 :func:`slips_table` and :func:`slips_markdown`; ``tests/test_slips.py`` asserts every verdict.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The paper's slips from its chain rule to its appendices (appendix A2).
 
-Each function returns the :class:`~nnlesson.slips.Slip` objects of one passage, in the paper's
-order; :mod:`nnlesson.slips` explains what a check is and lists them all.
+Each function returns the :class:`~nnlesson.paper.slips.Slip` objects of one passage, in the paper's
+order; :mod:`nnlesson.paper.slips` explains what a check is and lists them all.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from .derivations import deltas, same, sigma, symbolic_network
-from .paper import BEST_ONE_EPOCH, identical_rows, paper_accuracy, paper_table
+from ..derivations import deltas, same, sigma, symbolic_network
+from .tables import BEST_ONE_EPOCH, identical_rows, paper_accuracy, paper_table
 from .slips import READING, CannotCompute, Check, Slip, columns, numeric, weights
 
 
