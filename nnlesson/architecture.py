@@ -8,41 +8,20 @@ its activations are the input itself.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
+from .checks import sizes_problem
 from .plots import new_figure
 
 MAX_SHOWN = 10  # a layer with more neurons is drawn as its first and last few, with an ellipsis
 MAX_DRAWN_LAYERS = 12  # a wider picture would be too small to read on a laptop screen
 
 
-def check_sizes(sizes):
-    """Why ``sizes`` cannot describe a network, as a sentence; ``None`` if it can."""
-    try:
-        if isinstance(sizes, str):
-            raise TypeError
-        sizes = list(sizes)
-    except TypeError:
-        return f"The layer sizes must be a list of whole numbers, like (784, 32, 16, 10); got {sizes!r}."
-    if len(sizes) < 2:
-        return (f"A network needs at least two layers, an input and an output, to have any weights; "
-                f"got {len(sizes)} layer{'s' * (len(sizes) != 1)}.")
-    for l, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            return f"Layer {l} has size {n!r}: a layer holds a whole number of neurons."
-        if n <= 0:
-            return (f"Layer {l} has {n} neurons: every layer needs at least one neuron, "
-                    f"or nothing can flow through it.")
-    return None
-
-
 def parameter_counts(sizes):
     """For each layer l = 1..L: ``(l, weights, biases)`` = ``(l, n_l * n_(l-1), n_l)``."""
-    problem = check_sizes(sizes)
+    problem = sizes_problem(sizes)
     if problem:
         raise ValueError(problem)
     sizes = [int(n) for n in sizes]
@@ -80,7 +59,7 @@ def draw_network(sizes, max_shown=MAX_SHOWN):
     last ``max_shown // 2`` neurons with a vertical ellipsis between them, and every weight
     between two drawn neurons is a line.
     """
-    problem = check_sizes(sizes)
+    problem = sizes_problem(sizes)
     if problem:
         raise ValueError(problem)
     sizes = [int(n) for n in sizes]
@@ -114,7 +93,7 @@ def draw_network(sizes, max_shown=MAX_SHOWN):
 
 def architecture_view(sizes, max_shown=MAX_SHOWN):
     """The lesson 1 widget: ``(figure, message)`` for good sizes, ``(None, message)`` for bad."""
-    problem = check_sizes(sizes)
+    problem = sizes_problem(sizes)
     if problem:
         return None, problem
     counts = parameter_counts(sizes)

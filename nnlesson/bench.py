@@ -15,7 +15,8 @@ import numpy as np
 
 from .budget import N_TRAIN
 from .data import load_mnist, one_hot
-from .network import Network, is_whole, sigmoid
+from .checks import is_whole
+from .network import Network, sigmoid
 from .training import train
 
 BATCH_SIZES = (1, 10, 40, 100)

@@ -113,8 +113,7 @@ def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
     from .bench import check_count, check_images
     from .budget import N_TRAIN
-    from .network import check_lr, check_seed
-    from .training import check_batch_size, check_epochs
+    from .checks import check_batch_size, check_epochs, check_lr, check_seed
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)

@@ -18,10 +18,9 @@ This is the paper's Figure 7 made exact: too large a learning rate jumps over th
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .checks import number_problem
 from .plots import new_figure
 
 K = (1.0, 0.2)       # a bowl 5 times steeper along w_1 than along w_2
@@ -97,14 +96,6 @@ def classify_path(values):
     return "converges"
 
 
-def _lr_problem(lr):
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        return f"The learning rate must be a number, got {lr!r}."
-    if not np.isfinite(lr):
-        return f"lr = {lr}: the learning rate must be a finite number."
-    return None
-
-
 _WHAT_HAPPENS = {
     "converges": "keeps its sign and shrinks: the descent <b>converges</b>, steadily",
     "oscillates": ("changes sign every step, jumping over the bottom, but shrinks: the descent "
@@ -157,7 +148,7 @@ def descent_view(lr, k=K, w0=START, steps=STEPS):
     Left, the curve C(w) = k_1 w^2 with the iterates of gradient descent on it; right, the
     contours of the bowl C = k_1 w_1^2 + k_2 w_2^2 with the path of the iterates in 2-D.
     """
-    problem = _lr_problem(lr)
+    problem = number_problem("the learning rate", lr)
     if problem:
         return None, problem
     lr = float(lr)

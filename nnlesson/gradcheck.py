@@ -14,10 +14,10 @@ its floor (near epsilon = 1e-5 in float64) is where the two errors meet.
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 
+from .checks import number_problem
 from .network import Network, cost
 from .plots import new_figure
 
@@ -36,10 +36,9 @@ def small_problem(seed=0):
 
 def eps_problem(eps):
     """Why ``eps`` cannot be used as a nudge, as a sentence; None if it can."""
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
-        return f"epsilon must be a number, got {eps!r}."
-    if not np.isfinite(eps):
-        return f"epsilon must be a finite number, got {eps}."
+    problem = number_problem("epsilon", eps)
+    if problem:
+        return problem
     if eps == 0:
         return ("epsilon must be positive, got 0: the two costs are then the same, and the "
                 "difference quotient is 0 / 0.")

@@ -15,10 +15,11 @@ These loops are slow and only for reading; code everywhere else uses NumPy's ``A
 """
 from __future__ import annotations
 
-import numbers
 from html import escape
 
 import numpy as np
+
+from .checks import is_whole
 
 MAX_SHOWN = 6  # the widget prints matrices of at most this many rows and columns in full
 
@@ -34,7 +35,7 @@ def shape_problem(shape, name="the matrix"):
     except (TypeError, ValueError):
         return f"{name} needs a shape (rows, columns), got {shape!r}."
     for count, what in ((rows, "rows"), (cols, "columns")):
-        if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+        if not is_whole(count):
             return f"{name} has {count!r} {what}: it must be a whole number."
         if count < 1:
             return f"{name} has {count} {what}: a matrix needs at least one row and one column."

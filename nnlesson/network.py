@@ -21,9 +21,9 @@ per-example gradients (the paper's "every gradient for each training example mus
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .checks import check_lr, check_seed, check_sizes
 
 INITS = ("scaled", "classic")
 
@@ -63,9 +63,7 @@ class Network:
     """
 
     def __init__(self, sizes=(784, 32, 16, 10), init="scaled", seed=0, dtype=np.float64):
-        sizes = tuple(sizes)
-        if len(sizes) < 2 or not all(is_whole(n) and n > 0 for n in sizes):
-            raise ValueError(f"sizes must be at least two positive whole numbers, got {sizes!r}")
+        sizes = check_sizes(sizes)
         seed = check_seed(seed)
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
@@ -183,22 +181,3 @@ class Network:
         other.W = [None] + [w.copy() for w in self.W[1:]]
         other.b = [None] + [b.copy() for b in self.b[1:]]
         return other
-
-
-def is_whole(n):
-    """An int or numpy integer, but not a bool: Python counts True as 1, a learner would not."""
-    return isinstance(n, numbers.Integral) and not isinstance(n, (bool, np.bool_))
-
-
-def check_seed(seed):
-    """A seed is a whole number from 0 up (numpy's generators refuse negative ones), or None."""
-    if seed is not None and (not is_whole(seed) or seed < 0):
-        raise ValueError(f"seed must be a whole number of at least 0, got {seed!r}")
-    return seed if seed is None else int(seed)
-
-
-def check_lr(lr):
-    """A learning rate must be a positive, finite number: a step of size 0 or less never learns."""
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
-    return float(lr)

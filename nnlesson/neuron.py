@@ -7,23 +7,13 @@ lesson's w and b sliders, and :func:`draw_activations` shows every a^l of a netw
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .checks import number_problem
 from .network import sigmoid
 from .plots import new_figure
 
 X_RANGE = (-10.0, 10.0)
-
-
-def _number_problem(name, value):
-    """Why ``value`` cannot be used as the slider ``name``, or None."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return f"{name} must be a number, got {value!r}."
-    if not np.isfinite(value):
-        return f"{name} = {value}: the neuron needs a finite number here."
-    return None
 
 
 def describe_neuron(w, b, x_range=X_RANGE):
@@ -41,7 +31,7 @@ def describe_neuron(w, b, x_range=X_RANGE):
 
 def neuron_view(w, b, x_range=X_RANGE):
     """The lesson 2 widget: ``(figure, message)``, or ``(None, message)`` for unusable w or b."""
-    problem = _number_problem("w", w) or _number_problem("b", b)
+    problem = number_problem("w", w) or number_problem("b", b)
     if problem:
         return None, problem
     w, b = float(w), float(b)

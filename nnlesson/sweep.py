@@ -40,11 +40,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .data import one_hot
-from .network import Network, check_lr, sigmoid
+from .checks import check_batch_size, check_epochs, check_lr
+from .network import Network, sigmoid
 from .paper import paper_table
 # COLUMNS and read_results are also this module's: lesson 7 and the tests import them from here.
 from .sweep_csv import COLUMNS, cell_key, read_results, row_key, writing  # noqa: F401
-from .training import batch_order, check_batch_size, check_epochs, train
+from .training import batch_order, train
 
 SIZES = (784, 32, 16, 10)
 PAPER_BATCH_SIZES = tuple(range(5, 101, 5))

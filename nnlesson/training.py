@@ -15,7 +15,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .data import one_hot
-from .network import check_lr, check_seed, is_whole
+from .checks import check_batch_size, check_epochs, check_lr, check_seed, is_whole
 
 
 @dataclass
@@ -99,12 +99,6 @@ def collapse_note(net, X):
             f"short (lesson 3 shows why)")
 
 
-def check_epochs(epochs):
-    if not is_whole(epochs) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number of at least 1, got {epochs!r}")
-    return int(epochs)
-
-
 def batch_order(n, batch_size, epochs, seed):
     """The mini-batches, epoch by epoch: for each epoch, a list of index arrays.
 
@@ -133,14 +127,6 @@ def _check_data(net, data):
         raise ValueError(f"labels must be whole numbers from 0 to {n - 1} for a network with {n} "
                          f"outputs, got {got}")
     return X, y
-
-
-def check_batch_size(batch_size, n):
-    if not is_whole(batch_size) or batch_size < 1:
-        raise ValueError(f"batch size must be a whole number of at least 1, got {batch_size!r}")
-    if batch_size > n:
-        raise ValueError(f"batch size {batch_size} is larger than the {n} training examples")
-    return int(batch_size)
 
 
 # A mini-batch's matrices are small (32 x 784 times 784 x 40): a second BLAS thread gains little on

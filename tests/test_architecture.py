@@ -7,7 +7,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
 from nnlesson import Network
-from nnlesson.architecture import (architecture_view, check_sizes, count_parameters,
+from nnlesson.checks import sizes_problem
+from nnlesson.architecture import (architecture_view, count_parameters,
                                    draw_network, shown_neurons)
 from nnlesson.plots import close
 
@@ -79,7 +80,7 @@ def test_view_of_good_sizes():
 def test_bad_sizes_give_a_message_not_an_error(sizes, words):
     fig, message = architecture_view(sizes)
     assert fig is None and words in message
-    assert check_sizes(sizes) == message
+    assert sizes_problem(sizes) == message
     with pytest.raises(ValueError):
         count_parameters(sizes)
 

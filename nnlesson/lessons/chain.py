@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import number_problem
 from ..network import sigmoid
 from ..plots import new_figure
 
@@ -19,9 +20,9 @@ def slope_view(w, a_prev=CHAIN["a_prev"], b=CHAIN["b"], y=CHAIN["y"]):
     The slope is the chain rule's product a^(L-1) sigma'(z^L) 2(a^L - y); a w that is not a
     finite number gives (None, message).
     """
-    if isinstance(w, bool) or not isinstance(w, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(w):
-        return None, f"w must be a finite number, got {w!r}."
+    problem = number_problem("w", w)
+    if problem:
+        return None, problem
     ws = np.linspace(-8, 8, 200)
     z = w * a_prev + b
     a_L = float(sigmoid(z))
