@@ -21,7 +21,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import nnlesson
-from nnlesson.data import one_hot
+from nnlesson import one_hot
 from nnlesson.engine import Engine, sigmoid_, times_sigma_prime
 from nnlesson.network import Network, cost
 from nnlesson.training import batch_order

@@ -39,32 +39,48 @@ import subprocess
 import sys
 import time
 
-CONTENDERS = ("train", "engine", "engine64", "torch_loop", "autograd", "naive")
+CONTENDERS = ("train", "train64", "engine", "engine64", "torch_loop", "autograd", "naive")
+NAIVE_IMAGES = 3000
 OPENBLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-# ---- the contenders: each trains `net` on `batches` and returns the seconds of the steps ----
+# ---- the contenders: each trains `net` on `batches`; returns its Clock (and PyTorch's weights) ----
+
+class Clock:
+    """Wall and CPU seconds (all threads of the process) of the block it times."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+
 
 def run_train(net, data, batches, lr, seed, threads):
+    """train times its own steps (History.seconds); its CPU time cannot be told apart from its
+    data conversion and test scoring, so it has none."""
     from nnlesson import training
     fit = training.train if threads == 1 else getattr(training, "_train", training.train)
-    return fit(net, data, 1, len(batches[0]), lr, seed, None).seconds[0]
+    clock = Clock()
+    clock.wall, clock.cpu = fit(net, data, 1, len(batches[0]), lr, seed, None).seconds[0], None
+    return clock
 
 
 def run_engine(net, data, batches, lr, seed, threads):
-    from nnlesson.data import one_hot
+    from nnlesson import one_hot
     from nnlesson.engine import Engine
     engine = Engine(net, data.X_train, one_hot(data.y_train))  # data conversion, as train's
-    start = time.perf_counter()
-    engine.run_epoch(batches, lr)
-    return time.perf_counter() - start
+    with Clock() as clock:
+        engine.run_epoch(batches, lr)
+    return clock
 
 
 def torch_data(net, data, batches):
     import numpy as np
     import torch
-    from nnlesson.data import one_hot
+    from nnlesson import one_hot
     X = torch.from_numpy(np.ascontiguousarray(data.X_train.T, dtype=np.float32))  # image per row
     Y = torch.from_numpy(np.ascontiguousarray(one_hot(data.y_train).T, dtype=np.float32))
     W = [None] + [torch.from_numpy(np.array(w, dtype=np.float32)) for w in net.W[1:]]
@@ -77,8 +93,7 @@ def run_torch_loop(net, data, batches, lr, seed, threads):
     import torch
     X, Y, W, b, batches = torch_data(net, data, batches)
     L, losses = net.L, []
-    start = time.perf_counter()
-    with torch.no_grad():
+    with Clock() as clock, torch.no_grad():
         for idx in batches:
             x, y, m = X.index_select(0, idx), Y.index_select(0, idx), len(idx)
             a = [x]
@@ -93,8 +108,7 @@ def run_torch_loop(net, data, batches, lr, seed, threads):
                     delta = (delta @ W[l]) * a[l - 1] * (1 - a[l - 1])
                 W[l].sub_(grad_W, alpha=lr)
                 b[l].sub_(grad_b, alpha=lr)
-    seconds = time.perf_counter() - start
-    return seconds, W, b
+    return clock, W, b
 
 
 def run_autograd(net, data, batches, lr, seed, threads):
@@ -110,33 +124,34 @@ def run_autograd(net, data, batches, lr, seed, threads):
     model = torch.nn.Sequential(*layers)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     losses = []
-    start = time.perf_counter()
-    for idx in batches:
-        x, y = X.index_select(0, idx), Y.index_select(0, idx)
-        loss = ((model(x) - y) ** 2).sum(dim=1).mean()  # sum over outputs, mean over the batch
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    seconds = time.perf_counter() - start
-    return (seconds, [None] + [layer.weight.detach() for layer in layers[::2]],
+    with Clock() as clock:
+        for idx in batches:
+            x, y = X.index_select(0, idx), Y.index_select(0, idx)
+            loss = ((model(x) - y) ** 2).sum(dim=1).mean()  # sum over outputs, mean over batch
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    return (clock, [None] + [layer.weight.detach() for layer in layers[::2]],
             [None] + [layer.bias.detach() for layer in layers[::2]])
 
 
-def run_naive(net, data, batches, lr, seed, threads, images=3000):
+def run_naive(net, data, batches, lr, seed, threads):
+    """Timed on the first NAIVE_IMAGES images, scaled to the whole epoch."""
     import numpy as np
     from nnlesson.bench import naive_epoch
-    from nnlesson.data import one_hot
-    images = min(images, data.X_train.shape[1])
+    from nnlesson import one_hot
+    images = min(NAIVE_IMAGES, data.X_train.shape[1])
     X = np.ascontiguousarray(data.X_train[:, :images])
     Y = one_hot(data.y_train[:images]).astype(X.dtype)
-    start = time.perf_counter()
-    naive_epoch(net, X, Y, len(batches[0]), lr, seed)
-    return (time.perf_counter() - start) * data.X_train.shape[1] / images
+    with Clock() as clock:
+        naive_epoch(net, X, Y, len(batches[0]), lr, seed)
+    clock.wall, clock.cpu = (t * data.X_train.shape[1] / images for t in (clock.wall, clock.cpu))
+    return clock
 
 
-RUNS = dict(train=run_train, engine=run_engine, engine64=run_engine, torch_loop=run_torch_loop,
-            autograd=run_autograd, naive=run_naive)
+RUNS = dict(train=run_train, train64=run_train, engine=run_engine, engine64=run_engine,
+            torch_loop=run_torch_loop, autograd=run_autograd, naive=run_naive)
 
 
 # ---- one child process: one contender, one batch size, one seed ----
@@ -163,7 +178,7 @@ def child(job):
     import nnlesson
     from nnlesson import Network, evaluate
     from nnlesson.training import batch_order
-    dtype = np.float64 if contender == "engine64" else np.float32
+    dtype = np.float64 if contender.endswith("64") else np.float32
     data = nnlesson.load_mnist(dtype=dtype, progress=False).subset(job["images"])
     run = RUNS[contender]
     with threadpool_limits(limits=threads):
@@ -172,17 +187,15 @@ def child(job):
             job["lr"], 99, threads)
         net = Network(init="scaled", seed=job["seed"], dtype=dtype)
         batches = next(batch_order(data.X_train.shape[1], job["batch"], 1, job["seed"]))
-        cpu = time.process_time()
-        result = run(net, data, batches, job["lr"], job["seed"], threads)
-        cpu = time.process_time() - cpu
+        clock = run(net, data, batches, job["lr"], job["seed"], threads)
         report = thread_report(threads)
-    if isinstance(result, tuple):  # PyTorch: its weights back into the Network, to score it
-        result, W, b = result
+    if isinstance(clock, tuple):  # PyTorch: its weights back into the Network, to score it
+        clock, W, b = clock
         for l in range(1, net.L + 1):
             net.W[l][...] = W[l].numpy()
             net.b[l][...] = b[l].numpy().reshape(-1, 1)
     accuracy = None if contender == "naive" else evaluate(net, data.X_test, data.y_test)
-    print(json.dumps(dict(seconds=result, cpu=cpu, accuracy=accuracy, threads=report)))
+    print(json.dumps(dict(seconds=clock.wall, cpu=clock.cpu, accuracy=accuracy, threads=report)))
 
 
 def spawn(job, env):
@@ -215,40 +228,47 @@ def measure(args, threads, env):
     return results, reports
 
 
+def medians(args, results, key):
+    """{(contender, batch): median of the repeats}, None where a contender has no such time."""
+    return {(n, b): None if results[n, b][0][key] is None else
+            statistics.median(r[key] for r in results[n, b])
+            for n in args.contenders for b in args.batches}
+
+
 def table(args, results, key):
-    names = args.contenders
-    head = "| batch | " + " | ".join(names) + " | " + " | ".join(
-        f"{n} / torch_loop" for n in names if n != "torch_loop") + " |"
-    lines = [head, "|" + " ---: |" * (head.count("|") - 1)]
-    for batch in args.batches:
-        med = {n: statistics.median(r[key] for r in results[n, batch]) for n in names}
-        cells = [f"{med[n]:.3f}" for n in names]
-        if "torch_loop" in med:
-            cells += [f"{med[n] / med['torch_loop']:.2f}" for n in names if n != "torch_loop"]
-        lines.append(f"| {batch} | " + " | ".join(cells) + " |")
+    """Markdown: one row per batch size, 'seconds (ratio to torch_loop)' per contender."""
+    med, names = medians(args, results, key), args.contenders
+    lines = ["| batch | " + " | ".join(names) + " |", "| ---: |" + " ---: |" * len(names)]
+    for b in args.batches:
+        ref = med.get(("torch_loop", b))
+        cells = ["—" if med[n, b] is None else f"{med[n, b]:.3f}" +
+                 (f" ({med[n, b] / ref:.2f})" if ref and n != "torch_loop" else "") for n in names]
+        lines.append(f"| {b} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def report(args, threads, results, reports, env_note):
     print(f"\n### {threads} thread{'s' * (threads > 1)}{env_note}\n")
-    print(f"Wall seconds for one epoch, median of {args.repeats} processes:\n")
+    ratio = " (in brackets: the ratio to torch_loop)" if "torch_loop" in args.contenders else ""
+    print(f"Wall seconds for one epoch, median of {args.repeats} processes{ratio}:\n")
     print(table(args, results, "seconds"))
-    print(f"\nCPU seconds (all threads of the process), median of {args.repeats}:\n")
+    print(f"\nCPU seconds of the same steps (all threads of the process), median of "
+          f"{args.repeats}:\n")
     print(table(args, results, "cpu"))
-    if "engine" in args.contenders and "engine64" in args.contenders:
-        ratios = [statistics.median(r["seconds"] for r in results["engine64", b]) /
-                  statistics.median(r["seconds"] for r in results["engine", b]) for b in args.batches]
-        print("\nengine float64 / float32: " + ", ".join(
-            f"batch {b}: {x:.2f}" for b, x in zip(args.batches, ratios)))
-    print("\nTest accuracy after the epoch (%), per seed:")
+    med = medians(args, results, "seconds")
+    for name in ("train", "engine"):
+        if name in args.contenders and name + "64" in args.contenders:
+            print(f"\n{name} float64 / float32 (wall): " + ", ".join(
+                f"batch {b}: {med[name + '64', b] / med[name, b]:.2f}" for b in args.batches))
+    print("\nTest accuracy after the epoch (%), per seed:\n")
     for name in args.contenders:
         if name != "naive":
-            print(f"  {name:>10}: " + "; ".join(
+            print(f"    {name:>10}: " + "; ".join(
                 f"batch {b}: " + " ".join(f"{r['accuracy']:.2f}" for r in results[name, b])
                 for b in args.batches))
-    print("\nThreads as the libraries report them inside each run:")
+    print("\nThreads as the libraries report them inside each run:\n")
     for name, rep in reports.items():
-        print(f"  {name:>10}: " + ", ".join(f"{k}={v}" for k, v in rep.items()))
+        print(f"    {name:>10}: " + ", ".join(f"{k}={v}" for k, v in rep.items()))
 
 
 def main(argv=None):

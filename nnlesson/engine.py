@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import check_lr
+from .checks import check_lr
 
 
 class Engine:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from nnlesson import Network, cost
-from nnlesson.data import one_hot
+from nnlesson import one_hot
 from nnlesson.engine import Engine, run_epoch
 from nnlesson.training import batch_order
 
