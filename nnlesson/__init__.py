@@ -1,7 +1,7 @@
 """nnlesson: the package behind the course. Each module says which lesson introduces it."""
-from .network import Network, sigmoid, sigmoid_prime, cost
-from .data import load_mnist, one_hot, DataError, Dataset
+from .network import PAPER_SIZES, Network, sigmoid, sigmoid_prime, cost, one_hot
+from .data import N_TEST, N_TRAIN, load_mnist, DataError, Dataset
 from .training import train, evaluate, History
 
-__all__ = ["Network", "sigmoid", "sigmoid_prime", "cost", "load_mnist", "one_hot", "DataError",
+__all__ = ["PAPER_SIZES", "N_TRAIN", "N_TEST", "Network", "sigmoid", "sigmoid_prime", "cost", "load_mnist", "one_hot", "DataError",
            "Dataset", "train", "evaluate", "History"]

@@ -13,10 +13,9 @@ import time
 
 import numpy as np
 
-from .budget import N_TRAIN
-from .data import load_mnist, one_hot
+from .data import N_TRAIN, load_mnist
 from .checks import is_whole
-from .network import Network, sigmoid
+from .network import Network, one_hot, sigmoid
 from .training import train
 
 BATCH_SIZES = (1, 10, 40, 100)
@@ -90,7 +89,7 @@ def check_count(value, name):
     return int(value)
 
 
-def run(epochs_images=60000, repeats=5, naive_images=3000, print=print):
+def run(epochs_images=N_TRAIN, repeats=5, naive_images=3000, print=print):
     """Print one row per (batch size, dtype): s/epoch, images/s, and the speed-up over naive.
 
     Every setting is checked first, so a mistake never leaves half a table.

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .data import N_TEST, N_TRAIN
 from .training import chunk_columns
 
-N_TRAIN, N_TEST = 60000, 10000  # MNIST's training and test images
 
 # Time. A step costs about 3 multiply-adds per weight per example (feedforward, delta, gradient),
 # plus a pass over every weight however small the batch (its gradient and its update). Measured

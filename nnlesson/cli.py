@@ -112,7 +112,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
     from .bench import check_count, check_images
-    from .budget import N_TRAIN
+    from .data import N_TRAIN
     from .checks import check_batch_size, check_epochs, check_lr, check_seed
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
@@ -146,8 +146,8 @@ def build_parser():
                        description="Seconds per epoch and images per second at batch sizes 1, 10, "
                                    "40, 100 in float64 and float32, and the speed-up over a naive "
                                    "per-example backprop loop, measured in the same run.")
-    b.add_argument("--images", type=checked(int, check_images), default=60000,
-                   help="images per timed epoch (60000); smaller is quicker and noisier")
+    b.add_argument("--images", type=checked(int, check_images), default=N_TRAIN,
+                   help=f"images per timed epoch ({N_TRAIN}); smaller is quicker and noisier")
     b.add_argument("--repeats", type=checked(int, check_count, "repeats"), default=5,
                    help="timed runs, median kept (5)")
     b.set_defaults(func=cmd_bench)

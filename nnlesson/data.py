@@ -53,6 +53,7 @@ MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
+N_TRAIN, N_TEST = 60_000, 10_000  # MNIST's training and test images (the paper trains on all)
 CACHE_NAME = "mnist-uint8.npz"
 STALE_PART_SECONDS = 600  # a *.part file untouched this long has no writer left (see _clean_parts)
 FIX = "Fix: run `python -m nnlesson data` with internet access, or copy the four MNIST files there"
@@ -142,14 +143,6 @@ def _images(X, name, y):
                 raise ValueError(f"{name} holds {X[pixel, image]} at pixel {pixel} of image "
                                  f"{image}. Fix: repair or drop that image")
     return X
-
-
-def one_hot(y, n=10):
-    """The paper's expected output y: a column with 1 at the label and 0 elsewhere, per example."""
-    y = np.asarray(y)
-    Y = np.zeros((n, y.size))
-    Y[y, np.arange(y.size)] = 1.0
-    return Y
 
 
 def data_dir():

@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .data import N_TRAIN
+from .network import PAPER_SIZES
 from .paper import BEST_TEN_EPOCHS, paper_accuracy
 from .plots import new_figure
 
-PAPER_SIZES = (784, 32, 16, 10)
-PAPER_IMAGES = 60000
 
 
 def confusion_matrix(net, X, y):
@@ -149,7 +149,7 @@ def paper_number(settings):
     The paper's tables are one epoch of all 60,000 images with the 784-32-16-10 network; its
     text adds ten epochs at batch size 20 and learning rate 0.9.
     """
-    if settings.sizes != PAPER_SIZES or settings.n_train != PAPER_IMAGES:
+    if settings.sizes != PAPER_SIZES or settings.n_train != N_TRAIN:
         return None
     if settings.epochs == 1:
         return paper_accuracy(settings.batch_size, settings.lr)

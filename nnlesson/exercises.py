@@ -10,8 +10,7 @@ import warnings
 
 import numpy as np
 
-from .data import one_hot
-from .network import sigmoid, sigmoid_prime
+from .network import one_hot, sigmoid, sigmoid_prime
 
 
 def _inputs():

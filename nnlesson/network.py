@@ -26,6 +26,7 @@ import numpy as np
 from .checks import check_lr, check_seed, check_sizes
 
 INITS = ("scaled", "classic")
+PAPER_SIZES = (784, 32, 16, 10)  # the paper's network: 784 pixels, hidden 32 and 16, 10 digits
 
 
 def sigmoid(z):
@@ -52,6 +53,14 @@ def cost(a, y):
     return float(np.sum((a - y) ** 2) / (a.shape[1] if a.ndim == 2 else 1))
 
 
+def one_hot(y, n=10):
+    """The paper's expected output y: a column with 1 at the label and 0 elsewhere, per example."""
+    y = np.asarray(y)
+    Y = np.zeros((n, y.size))
+    Y[y, np.arange(y.size)] = 1.0
+    return Y
+
+
 class Network:
     """A fully connected sigmoid network ``sizes = (n_0, n_1, ..., n_L)``.
 
@@ -62,7 +71,7 @@ class Network:
         (sigma' near 0) before it has learned anything: lesson 6 shows the difference.
     """
 
-    def __init__(self, sizes=(784, 32, 16, 10), init="scaled", seed=0, dtype=np.float64):
+    def __init__(self, sizes=PAPER_SIZES, init="scaled", seed=0, dtype=np.float64):
         sizes = check_sizes(sizes)
         seed = check_seed(seed)
         if init not in INITS:

@@ -39,15 +39,14 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .data import one_hot
+from .data import N_TRAIN
 from .checks import check_batch_size, check_epochs, check_lr
-from .network import Network, sigmoid
+from .network import PAPER_SIZES, Network, one_hot, sigmoid
 from .paper import paper_table
 # COLUMNS and read_results are also this module's: lesson 7 and the tests import them from here.
 from .sweep_csv import COLUMNS, cell_key, read_results, row_key, writing  # noqa: F401
 from .training import batch_order, train
 
-SIZES = (784, 32, 16, 10)
 PAPER_BATCH_SIZES = tuple(range(5, 101, 5))
 # The 40 columns of Figures 11 and 12 hold 39 different learning rates: 1.0 is in both.
 PAPER_LRS = tuple(sorted({round(float(lr), 2) for lr in paper_table().lrs}))
@@ -155,7 +154,7 @@ def figures_of(lr):
     return tuple(int(f) for f in t.figures[np.isclose(t.lrs, lr, rtol=0, atol=1e-9)])
 
 
-def stacks(lrs, dtype="float32", sizes=SIZES):
+def stacks(lrs, dtype="float32", sizes=PAPER_SIZES):
     """Split the learning rates into as few, equal stacks as keep each W^1 within STACK_BYTES."""
     per_network = sizes[0] * sizes[1] * np.dtype(dtype).itemsize
     n_stacks = -(-len(lrs) // max(1, STACK_BYTES // per_network))
@@ -193,7 +192,7 @@ def sweep_cells(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, se
     for seed, batch_size, todo in jobs:
         text = f"batch size {batch_size}, seed {seed}: {len(todo)} networks"
         report = (lambda f: progress(done + f * len(todo), total, text)) if progress else None
-        stack = Stack([Network(SIZES, init, seed, dtype)] * len(todo))  # all start alike
+        stack = Stack([Network(PAPER_SIZES, init, seed, dtype)] * len(todo))  # all start alike
         start = time.perf_counter()
         accuracy = train_stack(stack, data, epochs, batch_size, todo, seed, report)[-1]
         seconds = (time.perf_counter() - start) / len(todo)
@@ -273,17 +272,17 @@ def bench_sweep(data, batch_sizes=(10, 40, 100), lrs=PAPER_LRS, images=12000, te
     lrs = list(dict.fromkeys(float(lr) for lr in lrs))
     # Warm up both ways (a few large batches), so that neither pays alone for first touches of
     # memory, which can cost as much as the timed work.
-    train_stack(Stack([Network(SIZES, init, seed, dtype)] * 2), subset, 1, 1000, [1, 2], seed)
-    train(Network(SIZES, init, seed, dtype), subset, 1, 1000, 1.0, seed)
+    train_stack(Stack([Network(PAPER_SIZES, init, seed, dtype)] * 2), subset, 1, 1000, [1, 2], seed)
+    train(Network(PAPER_SIZES, init, seed, dtype), subset, 1, 1000, 1.0, seed)
     results = []
     for batch_size in batch_sizes:
         start = time.perf_counter()
         stacked = np.concatenate([
-            train_stack(Stack([Network(SIZES, init, seed, dtype)] * len(chunk)), subset,
+            train_stack(Stack([Network(PAPER_SIZES, init, seed, dtype)] * len(chunk)), subset,
                         1, batch_size, chunk, seed)[-1] for chunk in stacks(lrs, dtype)])
         t_stack = time.perf_counter() - start
         start = time.perf_counter()
-        alone = [train(Network(SIZES, init, seed, dtype), subset, 1, batch_size, lr, seed)
+        alone = [train(Network(PAPER_SIZES, init, seed, dtype), subset, 1, batch_size, lr, seed)
                  .test_accuracy[-1] for lr in lrs]
         t_alone = time.perf_counter() - start
         difference = np.where(np.array(lrs) <= 4, np.abs(stacked - np.array(alone)), 0)
@@ -334,7 +333,7 @@ def parse_grid(args):
     from .network import INITS
     grid = dict(
         batch_sizes=_parse(args.batch_sizes or PAPER_BATCH_SIZES, int, "--batch-sizes",
-                           lambda b: 1 <= b <= 60000, "a whole number from 1 to 60000"),
+                           lambda b: 1 <= b <= N_TRAIN, f"a whole number from 1 to {N_TRAIN}"),
         lrs=_parse(args.lrs or PAPER_LRS, float, "--lrs", lambda lr: np.isfinite(lr) and lr > 0,
                    "a positive number"),
         epochs=_parse([args.epochs], int, "--epochs", lambda e: e >= 1,

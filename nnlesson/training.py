@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .data import one_hot
 from .checks import check_batch_size, check_epochs, check_lr, check_seed, is_whole
+from .network import one_hot
 
 
 @dataclass

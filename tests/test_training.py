@@ -13,7 +13,7 @@ from nnlesson.budget import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.data import Dataset
 from nnlesson.training import batch_order, collapse_note
 from nnlesson.bench import naive_epoch
-from nnlesson.data import one_hot
+from nnlesson import one_hot
 
 
 @pytest.mark.parametrize("init, floor", [("scaled", 92.5), ("classic", 88.5)])

@@ -11,7 +11,7 @@ import sympy as sp
 from ..architecture import count_parameters
 from ..derivations import same
 from ..gradcheck import AGREE, gradient_check
-from ..network import Network, cost, sigmoid
+from ..network import PAPER_SIZES, Network, cost, sigmoid
 from .slips import READING, Check, Slip, columns, numeric, weights
 
 
@@ -83,7 +83,7 @@ def _weighted_sum():
 
 
 def _output_layer():
-    net, x = Network((784, 32, 16, 10), seed=0), np.full((784, 1), 0.5)
+    net, x = Network(PAPER_SIZES, seed=0), np.full((784, 1), 0.5)
 
     def is_the_output(l):
         layers = net.activations(x)
@@ -199,7 +199,7 @@ def _cost():
 
 
 def _parameter_count():
-    ours = Network((784, 32, 16, 10))
+    ours = Network(PAPER_SIZES)
     theirs = Network((784, 16, 16, 10)).n_params
     return [Slip(
         "Minimising the cost: the number of parameters",
@@ -211,7 +211,7 @@ def _parameter_count():
         "over 13000, read as about 13,000", f"{ours.n_params:,} for the paper's 784-32-16-10",
         "The course counts with Network.n_params and says which network it counts.", "arithmetic",
         Check(lambda count: abs(count - ours.n_params) <= 0.05 * ours.n_params, lambda: 13000,
-              lambda: count_parameters((784, 32, 16, 10))))]
+              lambda: count_parameters(PAPER_SIZES)))]
 
 
 def forward_slips():
