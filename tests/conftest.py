@@ -22,7 +22,7 @@ def mnist():
 @pytest.fixture(scope="session")
 def mnist_folder(mnist):
     """The folder holding the four original MNIST files (gzipped), as NNLESSON_DATA names it."""
-    from nnlesson.data import FILES, data_dir
+    from nnlesson.mnist_files import FILES, data_dir
     folder = data_dir()
     if not all((folder / (name + ".gz")).exists() for name, _, _ in FILES.values()):
         if os.environ.get("CI"):

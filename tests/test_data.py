@@ -12,8 +12,8 @@ import time
 import numpy as np
 import pytest
 
-from nnlesson import data
-from nnlesson.data import DataError, parse
+from nnlesson import data, mnist_files
+from nnlesson.idx import DataError, parse
 
 
 def idx_bytes(kind="labels", n=5, seed=0):
@@ -117,12 +117,12 @@ def labels(monkeypatch, tmp_path):
 
 def test_download_verifies_then_writes_atomically(mirror, labels, tmp_path):
     folder = tmp_path / "data"
-    a = data.download("train_labels", folder, mirrors=[f"{mirror}/good/"], sha256=sha(labels),
+    a = mnist_files.download("train_labels", folder, mirrors=[f"{mirror}/good/"], sha256=sha(labels),
                       progress=False)
     assert a.tobytes() == labels[8:]
     assert sorted(p.name for p in folder.iterdir()) == ["train-labels-idx1-ubyte.gz"]
     # A later load reads the stored file (the mirror is gone) and verifies it again.
-    assert data.load_file("train_labels", folder=folder, mirrors=["http://127.0.0.1:9/"],
+    assert mnist_files.load_file("train_labels", folder=folder, mirrors=["http://127.0.0.1:9/"],
                           sha256=sha(labels)).tobytes() == labels[8:]
 
 
@@ -134,21 +134,21 @@ def test_download_verifies_then_writes_atomically(mirror, labels, tmp_path):
 def test_failed_downloads_leave_nothing_behind(mirror, labels, tmp_path, mode, message):
     folder = tmp_path / "data"
     with pytest.raises(DataError, match=message) as err:
-        data.download("train_labels", folder, mirrors=[f"{mirror}/{mode}/"], sha256=sha(labels),
+        mnist_files.download("train_labels", folder, mirrors=[f"{mirror}/{mode}/"], sha256=sha(labels),
                       progress=False)
     assert "train-labels-idx1-ubyte" in str(err.value) and "Fix:" in str(err.value)
     assert list(folder.iterdir()) == []
 
 
 def test_a_bad_mirror_falls_through_to_the_next(mirror, labels, tmp_path):
-    a = data.download("train_labels", tmp_path, mirrors=[f"{mirror}/html/", f"{mirror}/good/"],
+    a = mnist_files.download("train_labels", tmp_path, mirrors=[f"{mirror}/html/", f"{mirror}/good/"],
                       sha256=sha(labels), progress=False)
     assert a.size == 50 and (tmp_path / "train-labels-idx1-ubyte.gz").exists()
 
 
 def test_no_data_and_no_network(labels, tmp_path):
     with pytest.raises(DataError, match="no connection") as err:
-        data.load_file("train_labels", mirrors=["http://127.0.0.1:9/"], progress=False)
+        mnist_files.load_file("train_labels", mirrors=["http://127.0.0.1:9/"], progress=False)
     text = str(err.value)
     assert "train-labels-idx1-ubyte" in text and "NNLESSON_DATA" in text
     assert "python -m nnlesson data" in text
@@ -158,7 +158,7 @@ def test_a_corrupt_local_file_is_reported_not_trusted(labels, tmp_path):
     folder = tmp_path / "data"
     (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(labels)[:-20])
     with pytest.raises(DataError, match="truncated or corrupt") as err:
-        data.load_file("train_labels", sha256=sha(labels), progress=False)
+        mnist_files.load_file("train_labels", sha256=sha(labels), progress=False)
     assert str(folder / "train-labels-idx1-ubyte.gz") in str(err.value)
 
 
@@ -171,13 +171,13 @@ def tiny(monkeypatch, tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
     files = {}
-    for seed, (key, (name, _, magic)) in enumerate(data.FILES.items()):
+    for seed, (key, (name, _, magic)) in enumerate(mnist_files.FILES.items()):
         raw = idx_bytes("images" if magic == 2051 else "labels",
                         30 if key.startswith("train") else 10, seed=seed)
         (folder / (name + ".gz")).write_bytes(gzip.compress(raw))
         files[key] = (name, sha(raw), magic)
-    monkeypatch.setattr(data, "FILES", files)
-    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setattr(mnist_files, "FILES", files)
+    monkeypatch.setattr(mnist_files, "_memory", {})
     monkeypatch.setenv("NNLESSON_DATA", str(folder))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("NNLESSON_MIRRORS", "http://127.0.0.1:9/")
@@ -185,8 +185,8 @@ def tiny(monkeypatch, tmp_path):
 
 
 def reload():
-    data._memory.clear()
-    return data.load_raw(progress=False)
+    mnist_files._memory.clear()
+    return mnist_files.load_raw(progress=False)
 
 
 @pytest.fixture
@@ -205,9 +205,9 @@ def test_downloads_and_the_cache_get_the_umasks_permissions(tiny, mirror, umask,
     Mirror.files = {gz.name: gz.read_bytes()}
     gz.unlink()
     umask(mask)
-    data.load_raw(mirrors=[f"{mirror}/good/"], progress=False)
+    mnist_files.load_raw(mirrors=[f"{mirror}/good/"], progress=False)
     assert stat.S_IMODE(gz.stat().st_mode) == mode
-    assert stat.S_IMODE((tiny / data.CACHE_NAME).stat().st_mode) == mode
+    assert stat.S_IMODE((tiny / mnist_files.CACHE_NAME).stat().st_mode) == mode
 
 
 def rewrite_cache(path, change):
@@ -229,16 +229,16 @@ TAMPERINGS = {  # each keeps every shape, so a shape check alone trusts them all
 @pytest.mark.parametrize("change", TAMPERINGS.values(), ids=TAMPERINGS.keys())
 def test_a_cache_that_does_not_match_the_files_is_rebuilt_with_a_notice(tiny, capsys, change):
     good = reload()
-    cache = tiny / data.CACHE_NAME
+    cache = tiny / mnist_files.CACHE_NAME
     rewrite_cache(cache, change)
     capsys.readouterr()
     again = reload()
     notice = capsys.readouterr().err
     assert notice.count("\n") == 1 and str(cache) in notice and "does not match" in notice
-    for key in data.FILES:
+    for key in mnist_files.FILES:
         assert again[key].dtype == np.uint8 and np.array_equal(again[key], good[key])
     with np.load(cache) as z:  # rebuilt in place from the four files
-        assert all(np.array_equal(z[key], good[key]) for key in data.FILES)
+        assert all(np.array_equal(z[key], good[key]) for key in mnist_files.FILES)
     reload()
     assert capsys.readouterr().err == ""  # the rebuilt cache is trusted without a word
 
@@ -246,14 +246,14 @@ def test_a_cache_that_does_not_match_the_files_is_rebuilt_with_a_notice(tiny, ca
 def test_the_data_command_verifies_the_cache_too(tiny, capsys):
     """`python -m nnlesson data` said "MNIST is ready" over a cache with rolled labels."""
     reload()
-    cache = tiny / data.CACHE_NAME
-    assert "matches" in data.verify(progress=False)[-1]
+    cache = tiny / mnist_files.CACHE_NAME
+    assert "matches" in mnist_files.verify(progress=False)[-1]
     rewrite_cache(cache, TAMPERINGS["train labels rolled by one"])
     capsys.readouterr()
-    lines = data.verify(progress=False)
+    lines = mnist_files.verify(progress=False)
     assert "does not match" in capsys.readouterr().err
     assert sum("SHA-256 ok" in line for line in lines) == 4 and "written" in lines[-1]
-    assert "matches" in data.verify(progress=False)[-1]
+    assert "matches" in mnist_files.verify(progress=False)[-1]
     assert capsys.readouterr().err == ""
 
 
@@ -270,13 +270,13 @@ def test_no_cache_in_a_folder_all_users_share(tiny, monkeypatch, tmp_path):
     finally:
         tiny.chmod(0o755)
     assert list(shared.rglob("*")) == []
-    assert not (tiny / data.CACHE_NAME).exists()
+    assert not (tiny / mnist_files.CACHE_NAME).exists()
 
 
 def test_a_typo_in_NNLESSON_DATA_says_so_and_creates_nothing(tiny, monkeypatch, tmp_path):
     typo = tmp_path / "dta"
     monkeypatch.setenv("NNLESSON_DATA", str(typo))
-    for load in (data.load_mnist, data.verify):
+    for load in (data.load_mnist, mnist_files.verify):
         with pytest.raises(DataError, match="does not exist") as err:
             load(progress=False)
         text = str(err.value)
@@ -298,8 +298,8 @@ def test_kaggles_layout_is_read(tiny, layout):
     """Kaggle's copy has a folder train-images-idx3-ubyte/ holding the file, beside
     train-images.idx3-ubyte; both unzipped. Either is read (it was "Is a directory")."""
     expected = {key: parse((tiny / (name + ".gz")).read_bytes(), name, digest, magic)
-                for key, (name, digest, magic) in data.FILES.items()}
-    for name, _, _ in data.FILES.values():
+                for key, (name, digest, magic) in mnist_files.FILES.items()}
+    for name, _, _ in mnist_files.FILES.values():
         gz = tiny / (name + ".gz")
         raw = gzip.decompress(gz.read_bytes())
         gz.unlink()
@@ -310,7 +310,7 @@ def test_kaggles_layout_is_read(tiny, layout):
             (tiny / name).mkdir()
             (tiny / name / name).write_bytes(raw)
     got = reload()
-    assert all(np.array_equal(got[key], expected[key]) for key in data.FILES)
+    assert all(np.array_equal(got[key], expected[key]) for key in mnist_files.FILES)
 
 
 def test_stale_part_files_of_ours_are_removed_and_nothing_else(tiny):
@@ -408,10 +408,10 @@ def test_real_mnist_download_path_against_a_local_mirror(mnist_folder, mirror, m
     (tmp_path / "fresh").mkdir()  # NNLESSON_DATA must name a folder that exists
     monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "fresh"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(data, "_memory", {})
-    lines = data.verify(mirrors=[f"{mirror}/good/"], progress=False)
+    monkeypatch.setattr(mnist_files, "_memory", {})
+    lines = mnist_files.verify(mirrors=[f"{mirror}/good/"], progress=False)
     assert len(lines) == 5 and all("SHA-256 ok" in line for line in lines[:4])
-    cache = tmp_path / "fresh" / data.CACHE_NAME
+    cache = tmp_path / "fresh" / mnist_files.CACHE_NAME
     assert lines[4] == f"{cache}: the cache is written from the four files"
     assert len(list((tmp_path / "fresh").glob("*.gz"))) == 4
 
@@ -424,12 +424,12 @@ def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path
         p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     monkeypatch.setenv("NNLESSON_DATA", str(ro))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setattr(mnist_files, "_memory", {})
     first = data.load_mnist(progress=False)
-    cache = tmp_path / "cache" / "nnlesson" / data.CACHE_NAME
-    assert cache.exists() and not (ro / data.CACHE_NAME).exists()
+    cache = tmp_path / "cache" / "nnlesson" / mnist_files.CACHE_NAME
+    assert cache.exists() and not (ro / mnist_files.CACHE_NAME).exists()
     # The second load comes from the cache alone: hide the source files to prove it.
-    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setattr(mnist_files, "_memory", {})
     (tmp_path / "empty").mkdir()
     monkeypatch.setenv("NNLESSON_DATA", str(tmp_path / "empty"))
     monkeypatch.setenv("NNLESSON_MIRRORS", "http://127.0.0.1:9/")
@@ -437,7 +437,7 @@ def test_read_only_data_folder_and_the_cache(mnist_folder, monkeypatch, tmp_path
     assert np.array_equal(first.X_test, second.X_test)
     # A damaged cache is only a cache: it is rebuilt from the files, never trusted.
     cache.write_bytes(cache.read_bytes()[:1000])
-    monkeypatch.setattr(data, "_memory", {})
+    monkeypatch.setattr(mnist_files, "_memory", {})
     monkeypatch.setenv("NNLESSON_DATA", str(ro))
     third = data.load_mnist(progress=False)
     assert np.array_equal(first.y_train, third.y_train)
@@ -449,11 +449,11 @@ def test_real_mnist_cache_with_rolled_labels_is_not_trusted(mnist_folder, monkey
     """Rolled training labels keep every shape; training on them gave 10.9 %."""
     monkeypatch.setenv("NNLESSON_DATA", str(mnist_folder))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(data, "_memory", {})
-    good = data.load_raw(progress=False)["train_labels"].copy()
-    cache = tmp_path / "cache" / "nnlesson" / data.CACHE_NAME
+    monkeypatch.setattr(mnist_files, "_memory", {})
+    good = mnist_files.load_raw(progress=False)["train_labels"].copy()
+    cache = tmp_path / "cache" / "nnlesson" / mnist_files.CACHE_NAME
     rewrite_cache(cache, TAMPERINGS["train labels rolled by one"])
     capsys.readouterr()
-    monkeypatch.setattr(data, "_memory", {})
-    assert np.array_equal(data.load_raw(progress=False)["train_labels"], good)
+    monkeypatch.setattr(mnist_files, "_memory", {})
+    assert np.array_equal(mnist_files.load_raw(progress=False)["train_labels"], good)
     assert "does not match" in capsys.readouterr().err
