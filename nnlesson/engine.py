@@ -50,8 +50,9 @@ class Engine:
             net.W[l] = np.asfortranarray(net.W[l])
         self.rows = np.ascontiguousarray(X.T, dtype=net.dtype)
         self.Y_rows = np.ascontiguousarray(Y.T, dtype=net.dtype)
-        if not (np.all(np.isfinite(self.rows)) and np.all(np.isfinite(self.Y_rows))):
-            raise ValueError("X or Y contains NaN or infinite values")
+        for name, values in (("X", self.rows), ("Y", self.Y_rows)):
+            if not np.all(np.isfinite(values)):
+                raise ValueError(f"{name} contains NaN or infinite values")
         self._buffers = {}
 
     def run_epoch(self, batches, lr, on_batch=None):

@@ -155,7 +155,8 @@ def test_saturated_sigmoid_gives_no_warning_and_leaves_error_settings_alone():
     (np.zeros((53, 6)), np.zeros((3, 53)), r"X must have shape \(6, n\) and Y \(3, n\).*\(53, 6\)"),
     (np.zeros((6, 53)), np.zeros((10, 53)), r"Y \(3, n\).*got \(6, 53\) and \(10, 53\)"),
     (np.zeros((6, 53)), np.zeros((3, 52)), "X has 53 examples but Y has 52"),
-    (np.full((6, 53), np.nan), np.zeros((3, 53)), "NaN or infinite"),
+    (np.full((6, 53), np.nan), np.zeros((3, 53)), "X contains NaN or infinite values"),
+    (np.zeros((6, 53)), np.full((3, 53), np.inf), "Y contains NaN or infinite values"),
 ])
 def test_bad_data_get_one_clear_sentence(X, Y, message):
     with pytest.raises(ValueError, match=message):
