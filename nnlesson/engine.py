@@ -45,15 +45,14 @@ class Engine:
                              f"one example per column; got {X.shape} and {Y.shape}")
         if X.shape[1] != Y.shape[1]:
             raise ValueError(f"X has {X.shape[1]} examples but Y has {Y.shape[1]}")
-        self.net = net
-        for l in range(1, net.L + 1):  # once; same values (see the module docstring)
-            net.W[l] = np.asfortranarray(net.W[l])
         self.rows = np.ascontiguousarray(X.T, dtype=net.dtype)
         self.Y_rows = np.ascontiguousarray(Y.T, dtype=net.dtype)
         for name, values in (("X", self.rows), ("Y", self.Y_rows)):
             if not np.all(np.isfinite(values)):
                 raise ValueError(f"{name} contains NaN or infinite values")
-        self._buffers = {}
+        self.net, self._buffers = net, {}
+        for l in range(1, net.L + 1):  # once; same values (see the module docstring)
+            net.W[l] = np.asfortranarray(net.W[l])
 
     def run_epoch(self, batches, lr, on_batch=None):
         """One step of gradient descent per batch of ``batches`` (index arrays), in that order.
@@ -78,7 +77,9 @@ class Engine:
         # NumPy the checking copy that the default mode makes.
         self.rows.take(idx, axis=0, out=buf["x"], mode="wrap")
         self.Y_rows.take(idx, axis=0, out=buf["y"], mode="wrap")
-        with np.errstate(over="ignore"):  # in the sigmoid only: e^(-z) = inf gives sigma = 0
+        # e^(-z) = inf gives sigma = 0, as it should. Nothing else in a step can overflow short of
+        # weights near 1e38 (float32), so no warning that matters is silenced.
+        with np.errstate(over="ignore"):
             a = self._feedforward(buf)
             return self._backpropagate(buf, a, lr)
 
@@ -146,6 +147,7 @@ class Engine:
             raise ValueError(f"batch indices must lie in 0..{n - 1} (there are {n} examples), "
                              f"got {every.min()}..{every.max()}")
         return batches
+
 
 def sigmoid_(z):
     """sigma(z) = 1 / (1 + e^(-z)), overwriting z; returns z."""
