@@ -45,7 +45,7 @@ OPENBLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-# ---- the contenders: each trains `net` on `batches`; returns its Clock (and PyTorch's weights) ----
+# ---- the contenders: each trains `net` on `batches`, returns its Clock (PyTorch: and weights) ----
 
 class Clock:
     """Wall and CPU seconds (all threads of the process) of the block it times."""
@@ -305,7 +305,8 @@ def main(argv=None):
     envs = [("", dict(os.environ))]
     if set_vars and args.openblas_env != "as-is":
         unset = {k: v for k, v in os.environ.items() if k not in OPENBLAS_ENV}
-        envs = [(" (OpenBLAS variables unset)", unset)] + (envs if args.openblas_env == "both" else [])
+        both = args.openblas_env == "both"
+        envs = [(" (OpenBLAS variables unset)", unset)] + (envs if both else [])
     for note, env in envs:
         for threads in args.threads:
             results, reports = measure(args, threads, env)
