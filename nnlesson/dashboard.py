@@ -1,187 +1,125 @@
 """The live training dashboard of lesson 6: press Train, watch the network learn, press Stop.
 
 Lesson 6 trains the paper's network with mini-batch stochastic gradient descent, ``train`` in
-training.py. This module puts that one function behind sliders, on top of two layers that can
-each be read (and tested) on their own:
-
-  * ``trainer.py``: :class:`~nnlesson.trainer.Settings` (one run's choices and what is wrong with
-    them) and :class:`~nnlesson.trainer.Trainer`, which runs ``train`` in a background thread,
-    one run at a time, with a Stop that takes effect after the current mini-batch;
-  * :func:`training_figure` here: the loss curve and the test accuracy, as a plain figure;
-  * :class:`Dashboard` here: the widgets, wired to the two above.
-
+training.py. This module puts that one function behind sliders, on top of layers that can each
+be read (and tested) on their own: ``trainer.py`` (a run's settings, and :class:`Trainer`,
+which trains in a background thread, one run at a time, with a Stop that takes effect after the
+current mini-batch) and ``curves.py`` (the cost and the test accuracy so far, as two figures).
 The training thread reaches the widgets only by setting their values (ipykernel 6+ and
 ipywidgets 8 send those messages from any thread).
 
-One run at a time. A setting changed while a run trains *restarts* it: the run is stopped, its
-thread is waited for, and a new run starts from a fresh network. Pressing Train during a run does
-nothing but say so. So two runs never train at once and their losses never mix.
+What starts a run, and what never does:
+
+  * Train starts one at once, with the settings as they are (one changed just before included).
+    During a run it only says that a run is training.
+  * A changed setting starts a run, or restarts the one training, once the learner has stopped
+    changing things for ``settle`` seconds: typing 60000 or dragging a slider twice gives one run.
+  * After Stop, changed settings start nothing until Train is pressed. (The browser sends a
+    slider's next value only once the kernel has answered the one before, but a click at once:
+    Stop can overtake the slider's last value, which must not start a run again.)
+  * A new Dashboard (its cell run again) stops the runs of every older one, and so does Python
+    exiting (a kernel shutting down).
+
+So two runs never train at once and their losses never mix.
 """
 from __future__ import annotations
 
 import html
 import math
+import threading
 
-import numpy as np
-
-from .plots import Figure, figure_to_png
+from .curves import accuracy_figure, loss_figure, run_figures
 from .network import INITS
-from .trainer import QUICK_TEST, Settings, Trainer, hidden_sizes, is_whole
+from .plots import LABEL_WIDTH, SLIDER_ROOM_PX, figure_to_png, labelled, wrapping
+from .trainer import Settings, Trainer, close_all, hidden_sizes
 
-MAX_DRAWN = 2000     # loss points drawn at most; more are averaged in groups first
+SETTLE = 0.6         # seconds without a change before a changed setting starts a run
 
-
-# ---- the loss curve -----------------------------------------------------------------------------
-
-def run_figure(run, paper=None):
-    """A :class:`~nnlesson.trainer.Run`'s :func:`training_figure`, so far."""
-    return training_figure(run.history.loss, run.batches, run.accuracy, run.history.test_accuracy,
-                           run.batches * run.settings.epochs, paper=paper)
-
-
-def block_means(values, k):
-    """Means of consecutive groups of ``k`` values: (position of each group's last value, mean).
-
-    Positions count from 1. The last group may be shorter. Values that are NaN or infinite are
-    left out, and a group with none left is dropped, so the result never holds a NaN.
-    Each value is divided by the group's size *before* adding, so that even costs near the
-    largest float average without overflowing.
-
-    One function, three uses in the figure: the mean cost of each epoch (k = mini-batches per
-    epoch), the smoothed curve (k = a twentieth of an epoch), and thinning a long run to at most
-    MAX_DRAWN points.
-    """
-    x = np.asarray(values, dtype=float).ravel()
-    if not is_whole(k) or k < 1:
-        raise ValueError(f"k must be a whole number of at least 1, got {k!r}")
-    if x.size == 0:
-        return np.zeros(0, dtype=int), np.zeros(0)
-    groups = np.concatenate([x, np.full(-x.size % k, np.nan)]).reshape(-1, k)
-    ok = np.isfinite(groups)
-    counts = ok.sum(axis=1)
-    means = (np.where(ok, groups, 0.0) / np.maximum(counts, 1)[:, None]).sum(axis=1)
-    ends = np.minimum(np.arange(1, len(groups) + 1) * k, x.size)
-    keep = counts > 0
-    return ends[keep], means[keep]
-
-
-def training_figure(loss, batches, accuracy=(), test_accuracy=(), total=None, paper=None):
-    """The run so far: the cost per mini-batch (left) and the test accuracy (right).
-
-    ``loss`` is ``history.loss``, one cost per mini-batch; ``batches`` is the number of
-    mini-batches per epoch; ``accuracy`` the live (mini-batches, %) estimates; ``test_accuracy``
-    the full test score after each epoch; ``total`` the run's planned mini-batches (fixes the
-    x-axis, so the curves grow from left to right); ``paper`` the paper's number to compare with.
-    """
-    # Fixed margins instead of the course's constrained layout: this figure is redrawn several
-    # times a second while training waits, and the layout's search for room doubles its cost.
-    fig = Figure(figsize=(9, 3.2))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.9, wspace=0.22)
-    ax_loss, ax_acc = fig.subplots(1, 2)
-    # The cost of this network is at most 10 (ten outputs, each off by at most 1), but a figure
-    # should survive any numbers: beyond about 1e300 matplotlib's tick arithmetic overflows.
-    loss = np.minimum(np.asarray(loss, dtype=float).ravel(), 1e300)
-    batches = max(1, int(batches))
-    thin = max(1, math.ceil(loss.size / MAX_DRAWN))
-    x, y = block_means(loss, thin)
-    ax_loss.plot(x, y, color="tab:blue", alpha=0.3, lw=0.8, label="each mini-batch")
-    x, y = block_means(loss, max(thin, batches // 20))
-    ax_loss.plot(x, y, color="tab:blue", lw=2, label="smoothed")
-    x, y = block_means(loss, batches)
-    ax_loss.plot(x, y, "o", color="tab:orange", label="mean of the epoch")
-    finite = loss[np.isfinite(loss)]
-    top = float(finite.max()) if finite.size else 0.0
-    ax_loss.set_ylim(0, 1.05 * top if top > 0 else 1.0)
-    ax_loss.set(xlabel="mini-batches", ylabel="cost C", title="cost (lower is better)")
-    if loss.size == 0:
-        ax_loss.text(0.5, 0.5, "no mini-batches yet", ha="center", va="center",
-                     transform=ax_loss.transAxes, color="gray")
-    else:
-        ax_loss.legend(loc="upper right", fontsize="small")
-
-    if accuracy:
-        ax_acc.plot(*zip(*accuracy), color="tab:green", label=f"first {QUICK_TEST:,} test images")
-    ends = [min((e + 1) * batches, loss.size) for e in range(len(test_accuracy))]
-    ax_acc.plot(ends, list(test_accuracy), "o", color="tab:red", label="all test images, per epoch")
-    ax_acc.axhline(10, color="gray", ls=":", lw=1, label="guessing (10 %)")
-    if paper is not None:
-        ax_acc.axhline(paper, color="black", ls="--", lw=1, label=f"the paper ({paper:.2f} %)")
-    ax_acc.set_ylim(0, 100)
-    ax_acc.set(xlabel="mini-batches", ylabel="% right", title="test accuracy (higher is better)")
-    # Centre right: a learning run climbs above the legend, a saturated one stays below it.
-    ax_acc.legend(loc="center right", fontsize="small")
-    right = max(total or loss.size, 1)
-    for ax in (ax_loss, ax_acc):
-        ax.set_xlim(0, 1.02 * right)  # room for the last epoch's dot
-    return fig
-
-
-# ---- the widgets ---------------------------------------------------------------------------------
 
 class Dashboard:
     """Lesson 6's dashboard: the settings, Train and Stop, a progress bar, a status line, the live
-    loss and accuracy plot, and after each run the confusion matrix, the surest mistakes, the
+    cost and accuracy plots, and after each run the confusion matrix, the surest mistakes, the
     first layer's weights and the paper's number.
 
     In a notebook, ``Dashboard(data)`` as the last line of a cell shows it. From code (a test, or
     a cell nbval runs), :meth:`start`, :meth:`stop`, :meth:`wait` and :meth:`run` drive it.
     """
 
-    def __init__(self, data, settings=Settings(), interval=0.25):
+    def __init__(self, data, settings=Settings(), interval=0.25, settle=SETTLE):
         import ipywidgets as W  # here, so that the rest of the module runs without a notebook
 
-        self.data = data
+        close_all(reason="a newer dashboard took over: use the one below the cell you ran last")
+        self.data, self.settle = data, settle
         self.trainer = Trainer(data, self._show_progress, self._show_end, interval)
         self.note = ""        # an extra line under the status: why a click did what it did
-        self._quiet = False   # True while set() changes the widgets: no restart for that
+        self._quiet = False   # True while set() changes the widgets: no run for that
         self._replaced = None  # a run stopped by a changed setting: a new one follows at once
-        s, wide = settings, {"description_width": "9em"}
+        self._held = False    # after Stop: changed settings wait for Train
+        self._timer = None    # the pending start of a changed setting, until it settles
+        self._lock = threading.RLock()  # the click handlers and the timer's thread, one at a time
+        s = settings
 
         def control(widget, css):
-            widget.style, widget.layout.width = wide, "26em"
             widget.add_class(css)
             widget.observe(self._setting_changed, names="value")
             return widget
 
         self.lr = control(W.FloatLogSlider(
             value=s.lr, base=10, min=-2, max=math.log10(20), step=0.005, readout_format=".2g",
-            continuous_update=False, description="learning rate"), "nnl-train-lr")
-        self.batch_size = control(W.IntSlider(
-            value=s.batch_size, min=1, max=200, continuous_update=False, description="batch size"),
-            "nnl-train-batch")
-        self.epochs = control(W.IntSlider(
-            value=s.epochs, min=1, max=20, continuous_update=False, description="epochs"),
-            "nnl-train-epochs")
-        self.n_train = control(W.IntText(value=s.n_train, description="training images"),
-                               "nnl-train-n")
+            continuous_update=False), "nnl-train-lr")
+        self.batch_size = control(W.IntSlider(value=s.batch_size, min=1, max=200,
+                                              continuous_update=False), "nnl-train-batch")
+        self.epochs = control(W.IntSlider(value=s.epochs, min=1, max=20, continuous_update=False),
+                              "nnl-train-epochs")
+        self.n_train = control(W.IntText(value=s.n_train), "nnl-train-n")
         self.hidden = control(W.Text(value=", ".join(map(str, hidden_sizes(s.hidden))),
-                                     continuous_update=False, description="hidden layers"),
-                              "nnl-train-hidden")
-        self.init = control(W.ToggleButtons(options=INITS, value=s.init, description="start"),
-                            "nnl-train-init")
+                                     continuous_update=False), "nnl-train-hidden")
+        self.init = control(W.ToggleButtons(options=INITS, value=s.init), "nnl-train-init")
         self.init.style.button_width = "6em"
-        self.seed = control(W.IntText(value=s.seed, description="seed"), "nnl-train-seed")
+        self.seed = control(W.IntText(value=s.seed), "nnl-train-seed")
 
         self.train_button = W.Button(description="Train", button_style="success", icon="play")
         self.stop_button = W.Button(description="Stop", button_style="danger", icon="stop")
         self.train_button.on_click(lambda _: self._train_clicked())
         self.stop_button.on_click(lambda _: self._stop_clicked())
-        self.progress = W.FloatProgress(value=0, min=0, max=1, description="progress")
+        self.progress = W.FloatProgress(value=0, min=0, max=1, layout=W.Layout(
+            flex="1 1 200px", min_width="200px", max_width="400px"))
         self.status = W.HTML("ready: press Train, or move a slider")
-        self.loss_plot = W.Image(format="png", value=figure_to_png(training_figure([], 1)))
+        blank = (loss_figure([], 1), accuracy_figure([], [], 1, 0))
+        self.loss_plot, self.accuracy_plot = (W.Image(format="png", value=figure_to_png(f))
+                                              for f in blank)
         self.comparison = W.HTML()
         self.confusion, self.mistakes, self.weights = (W.Image(format="png") for _ in range(3))
         self.results = W.Tab(children=[self.confusion, self.mistakes, self.weights],
                              titles=["confusion matrix", "surest mistakes", "layer 1 weights"])
         for widget, css in ((self.train_button, "nnl-train"), (self.stop_button, "nnl-stop"),
                             (self.progress, "nnl-progress"), (self.status, "nnl-status"),
-                            (self.loss_plot, "nnl-loss-plot"), (self.comparison, "nnl-paper"),
-                            (self.results, "nnl-results")):
+                            (self.loss_plot, "nnl-loss-plot"),
+                            (self.accuracy_plot, "nnl-accuracy-plot"),
+                            (self.comparison, "nnl-paper"), (self.results, "nnl-results")):
             widget.add_class(css)
-        controls = W.HBox([W.VBox([self.lr, self.batch_size, self.epochs, self.init]),
-                           W.VBox([self.n_train, self.hidden, self.seed])])
-        self.box = W.VBox([controls, W.HBox([self.train_button, self.stop_button, self.progress]),
-                           self.status, self.loss_plot, self.comparison, self.results])
+        self.plots = wrapping([self.loss_plot, self.accuracy_plot])
+        self.box = W.VBox([self._settings_box(), wrapping([self.train_button, self.stop_button,
+                                                           self.progress]),
+                           self.status, self.plots, self.comparison, self.results])
+        self.box.add_class("nnl-dashboard")
+
+    def _settings_box(self):
+        """The settings in two columns: sliders, then boxes; one column when that is too wide."""
+        import ipywidgets as W
+        slider = f"{SLIDER_ROOM_PX}px"
+
+        def column(rows, basis):  # basis: the room its widest row needs beside its label
+            return W.VBox(rows, layout=W.Layout(flex=f"1 1 calc({LABEL_WIDTH} + {basis})",
+                                                margin="0 1em 0 0"))
+        return wrapping([
+            column([labelled("learning rate", self.lr, slider),
+                    labelled("batch size", self.batch_size, slider),
+                    labelled("epochs", self.epochs, slider),
+                    labelled("start", self.init, "12em")], slider),
+            column([labelled("training images", self.n_train, "8em"),
+                    labelled("hidden layers", self.hidden, "8em"),
+                    labelled("seed", self.seed, "8em")], "8em")])
 
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
@@ -197,17 +135,31 @@ class Dashboard:
                         lr=float(f"{self.lr.value:.2g}"), init=self.init.value,
                         seed=self.seed.value)
 
+    @property
+    def pending(self):
+        """True while a changed setting waits for the learner to stop changing things."""
+        return self._timer is not None
+
     def start(self, settings=None):
         """Start a run with ``settings`` (default: the widgets'); None if one is training."""
-        run = self.trainer.start(settings or self.settings())
-        if run is None:
+        with self._lock:
+            self._cancel()
+            self._held = False
+            run = self.trainer.start(settings or self.settings())
+        if run is not None:
+            self._show_start(run)
+        else:
             # No "stop" in this sentence: a status that says "stop" must mean training stopped.
             self._say("already training: Train does nothing until this run ends "
                       "(change a setting to restart it)")
         return run
 
     def stop(self):
-        self.trainer.stop()
+        """Stop the run; changed settings then start nothing until Train (or :meth:`start`)."""
+        with self._lock:
+            self._cancel()
+            self._held, self.note = True, ""
+            self.trainer.stop()
 
     def wait(self, timeout=None):
         return self.trainer.wait(timeout)
@@ -238,6 +190,24 @@ class Dashboard:
     def _setting_changed(self, change):
         if self._quiet:
             return
+        with self._lock:
+            if self._held:
+                self._say("settings changed: press Train to train with them")
+                return
+            self._cancel()
+            self._timer = threading.Timer(self.settle, self._settled)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _settled(self):
+        with self._lock:
+            if self._timer is not threading.current_thread():
+                return  # cancelled (Stop, Train or a newer change) after it fired
+            self._timer = None
+            self._restart()
+
+    def _restart(self):
+        """Start a run with the changed settings; stop the training one first."""
         if self.trainer.running:
             self.note = "settings changed: the run restarted with them"
             self._replaced = self.trainer.run  # its results are not worth drawing
@@ -245,19 +215,31 @@ class Dashboard:
             self.trainer.wait(timeout=10)  # one mini-batch and a test score: well under a second
         else:
             self.note = "settings changed: a new run started with them"
-        self.start()
+        run = self.trainer.start(self.settings())
+        if run is None:  # the last run did not stop in 10 s
+            self._say("the last run is still ending: press Train again in a moment")
+        else:
+            self._show_start(run)
+
+    def _cancel(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _train_clicked(self):
-        run = self.trainer.run
-        if run is not None and run.state != "training":
-            self.trainer.wait(timeout=2)  # the last run is only drawing its results: let it finish
+        with self._lock:
+            if self._timer is not None:  # a change waits to settle: Train applies it now, once
+                self._cancel()
+                self._held = False
+                self._restart()
+                return
         self.note = ""
         self.start()
 
     def _stop_clicked(self):
-        if self.trainer.running:
-            self.trainer.stop()  # the status says "stopped" as soon as the thread has
-        else:
+        idle = not self.trainer.running
+        self.stop()  # the status says "stopped" as soon as the thread has
+        if idle:
             self._say("no run is training right now")
 
     def _say(self, note):
@@ -270,48 +252,51 @@ class Dashboard:
     # ---- what the thread shows ----
 
     def describe(self, run):
-        """The status line for ``run``, as HTML."""
-        n_loss = len(run.history.loss)
-        points = f"{n_loss} loss point{'s' * (n_loss != 1)}"
-        p, s = run.progress, run.settings
-        where = (f"epoch {p.epoch + 1}/{p.epochs}, batch {p.batch}/{p.batches}" if p else "")
-        if run.state == "training":
-            text = f"training: {where}"
-            if run.accuracy:
-                text += (f", {run.accuracy[-1][1]:.1f} % of the first {QUICK_TEST:,} "
-                         f"test images right")
-        elif run.state == "failed":
-            text = run.message
-        else:
-            accuracy = run.history.test_accuracy[-1] if run.history.test_accuracy else float("nan")
-            text = (f"stopped after {where}: " if run.state == "stopped" else "finished: ")
-            text += f"test accuracy {accuracy:.2f} %"
-        line = f"run {run.number} \u00b7 {html.escape(text)} \u00b7 {points}"
+        """The status line for ``run``, as HTML: how it goes, its settings, the latest note."""
+        line = html.escape(run.status())
         if run.state != "failed":
-            line += f"<br><small>{html.escape(s.describe())}</small>"
+            line += f"<br><small>{html.escape(run.settings.describe())}</small>"
         if self.note:
             line += f"<br><i>{html.escape(self.note)}</i>"
         return line
 
+    def _show_start(self, run):
+        """Say at once that ``run`` trains, not only after its first mini-batch."""
+        with self.trainer.lock:  # so that this cannot overwrite the run's end, shown meanwhile
+            if run.state == "training":
+                self.status.value = self.describe(run)
+
     def _show_progress(self, run):
         if run is not self.trainer.run:
             return  # an old run's last word must not overwrite the new run
-        png = figure_to_png(run_figure(run, self._paper(run)))
-        self.loss_plot.value = png
+        self._draw(run)
         self.progress.value = run.fraction
         self.status.value = self.describe(run)
 
     def _show_end(self, run):
         if run is not self.trainer.run or run is self._replaced:
             return
-        self.note = ""  # whatever a click said during the run no longer applies
+        if not self._held:  # what a click said during the run no longer applies; after Stop, it does
+            self.note = ""
         self.progress.value = run.fraction
         self.status.value = self.describe(run)  # first: a Stop must be seen to work at once
         if run.state == "failed":
+            self._hide_results(run)
             return
-        self.loss_plot.value = figure_to_png(run_figure(run, self._paper(run)))
+        self._draw(run)
         if run.history.loss:
             self._show_results(run)
+
+    def _draw(self, run):
+        self.loss_plot.value, self.accuracy_plot.value = (
+            figure_to_png(f) for f in run_figures(run, self._paper(run)))
+        self.plots.layout.display = self.results.layout.display = None  # shown, if hidden
+
+    def _hide_results(self, run):
+        """A run that cannot train has no results: the last run's must not look like its own."""
+        self.plots.layout.display = self.results.layout.display = "none"
+        self.comparison.value = (f"<i>Run {run.number} cannot train, so there is nothing to "
+                                 f"show: change the settings above, then press Train.</i>")
 
     def _paper(self, run):
         from .diagnostics import paper_number
@@ -330,3 +315,4 @@ class Dashboard:
         self.confusion.value = figure_to_png(confusion_figure(confusion_matrix(run.net, X, y)))
         self.mistakes.value = figure_to_png(gallery_figure(X, mistakes(run.net, X, y)))
         self.weights.value = figure_to_png(weights_figure(run.net))
+

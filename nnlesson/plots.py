@@ -78,6 +78,49 @@ def show(image, message_widget, fig, message):
         image.layout.visibility = "visible"
 
 
+# A slider's readout and margins take about 100 px beside its track: this much room (plus its
+# description) keeps the track longer than 200 px, long enough to set with the mouse.
+SLIDER_ROOM_PX = 310
+
+
+def wrapping(children, **layout):
+    """An HBox that puts its children on more rows when the notebook is too narrow for one.
+
+    Without it a narrow notebook (a small screen, or the file browser open) squeezes every
+    child of a row: slider tracks shrink to nothing and boxes overlap.
+    """
+    import ipywidgets as widgets
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", **layout))
+
+
+LABEL_WIDTH = "8em"  # a name beside a widget: "training images" fits
+
+
+def labelled(label, widget, min_width):
+    """``widget`` after its name on one row when there is room, under its name when not.
+
+    ``widget`` is at least ``min_width`` wide (a CSS width) and takes the row's spare room.
+    """
+    import ipywidgets as widgets
+    name = widgets.Label(label, layout=widgets.Layout(width=LABEL_WIDTH))
+    widget.layout.min_width, widget.layout.flex = min_width, f"1 1 {min_width}"
+    return wrapping([name, widget], align_items="center")
+
+
+def roomy(slider, description_room=True):
+    """Let ``slider`` grow into a row's spare width but never shrink below SLIDER_ROOM_PX.
+
+    With ``description_room``, its description keeps its natural width and the minimum grows
+    by it (one ``ch``, the width of a digit, per character, a little more than a letter).
+    """
+    room = f"{SLIDER_ROOM_PX}px"
+    if description_room and slider.description:
+        slider.style.description_width = slider.style.description_width or "initial"
+        room = f"calc({room} + {len(slider.description)}ch)"
+    slider.layout.min_width, slider.layout.flex = room, f"1 1 {room}"
+    return slider
+
+
 def live_view(view, sliders, css):
     """A lesson's interactive plot: its sliders, the view's message and figure, kept in step.
 
@@ -85,7 +128,8 @@ def live_view(view, sliders, css):
     ``sliders`` maps a short name to each slider, in the order ``view`` takes their values. It is
     called once now and again whenever a slider moves. Every widget gets the CSS class
     ``{css}-{name}``, and the figure and message ``{css}-plot`` and ``{css}-message``, so that
-    the browser tests can find them. Returns the box to display.
+    the browser tests can find them. Returns the box to display: its sliders share a row when
+    there is room and wrap onto more rows when not, each keeping a track of over 200 px.
     """
     import ipywidgets as widgets  # here, so that the figure helpers above need no notebook
     plot, message = widgets.Image(format="png"), widgets.HTML()
@@ -96,6 +140,6 @@ def live_view(view, sliders, css):
         show(plot, message, *view(*(slider.value for slider in sliders.values())))
 
     for slider in sliders.values():
-        slider.observe(update, names="value")
+        roomy(slider).observe(update, names="value")
     update()
-    return widgets.VBox([widgets.HBox(list(sliders.values())), message, plot])
+    return widgets.VBox([wrapping(list(sliders.values())), message, plot])

@@ -9,17 +9,22 @@ returns True once Stop was pressed.
   * :class:`Settings` and :func:`check_settings`: one run's choices, and what is wrong with them
     in plain words;
   * :class:`Run`: one run's settings, network, measurements and how it ended;
-  * :class:`Trainer`: starts, stops and waits for runs; never two at once.
+  * :class:`Trainer`: starts, stops and waits for runs; never two at once;
+  * :func:`close_all`: stops every Trainer's run; a new dashboard closes the old ones (a cell run
+    again must not leave the old dashboard training out of sight, its Stop button gone), and it
+    runs when Python exits (a kernel shutting down ends its runs cleanly).
 
 ``dashboard.py`` puts sliders and plots on top; this module needs no widgets and is tested
 without a browser.
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import numbers
 import threading
 import time
+import weakref
 
 from .network import INITS, Network, check_lr
 from .training import History, check_batch_size, evaluate, train
@@ -133,43 +138,75 @@ class Run:
             return 1.0
         return self.progress.fraction if self.progress else 0.0
 
+    def status(self):
+        """How the run goes, in one line: "run 2 · training: epoch 1/3, batch 40/250, ..."."""
+        n_loss, p = len(self.history.loss), self.progress
+        where = f"epoch {p.epoch + 1}/{p.epochs}, batch {p.batch}/{p.batches}" if p else ""
+        if self.state == "training":
+            text = f"training: {where}"
+            if self.accuracy:
+                text += (f", {self.accuracy[-1][1]:.1f} % of the first {QUICK_TEST:,} "
+                         f"test images right")
+        elif self.state == "failed":
+            text = self.message
+        else:
+            scores = self.history.test_accuracy
+            text = (f"stopped after {where}: " if self.state == "stopped" else "finished: ")
+            text += f"test accuracy {scores[-1] if scores else float('nan'):.2f} %"
+            if self.message:
+                text += f" ({self.message})"
+        return f"run {self.number} \u00b7 {text} \u00b7 {n_loss} loss point{'s' * (n_loss != 1)}"
+
+
+_live = weakref.WeakSet()  # every Trainer not yet garbage: a training one is kept by its thread
+
 
 class Trainer:
     """Runs ``train`` in a background thread, one run at a time.
 
     ``on_update(run)`` is called from that thread after the first mini-batch and then at most
     every ``interval`` seconds; ``on_finish(run)`` once when the run ends, however it ends. Both
-    should be quick: training waits for them.
+    should be quick: training waits for them, and a new run waits for ``on_finish``.
     """
 
     def __init__(self, data, on_update=None, on_finish=None, interval=0.25):
         self.data, self.on_update, self.on_finish = data, on_update, on_finish
         self.interval = interval
         self.run, self.runs = None, 0
-        self._thread = None
-        self._lock = threading.Lock()
+        self.closed = ""     # why this Trainer trains no more, once close() was called
+        self._threads = []   # the current run's thread, and any earlier one still returning
+        # Held while a run starts and while it ends (state set, on_finish called): so start()
+        # sees a run either training or completely over, never "ended but still drawing", and
+        # whoever holds it may show a run's state without its end overtaking them.
+        # Re-entrant: on_finish may start the next run.
+        self.lock = threading.RLock()
+        _live.add(self)
 
     @property
     def running(self):
-        return self._thread is not None and self._thread.is_alive()
+        """True while a run trains (from start() until its state is no longer "training")."""
+        return self.run is not None and self.run.state == "training"
 
     def start(self, settings):
-        """Start a run and return it; None (and nothing starts) while another run is going.
+        """Start a run and return it; None (and nothing starts) while another run is training.
 
-        Settings that cannot train give a run that has already failed, with the reasons.
+        If the last run is just ending, this waits until its ``on_finish`` has returned. Settings
+        that cannot train, or a closed Trainer, give a run that has already failed, with reasons.
         """
-        with self._lock:  # two quick clicks must not both see "not running"
+        with self.lock:  # two quick clicks must not both see "not running"
             if self.running:
                 return None
             self.runs += 1
             run = self.run = Run(self.runs, settings)
-            problems = check_settings(settings, self.data.X_train.shape[1])
+            problems = ([self.closed] if self.closed else
+                        check_settings(settings, self.data.X_train.shape[1]))
             if problems:
                 self._end(run, "failed", "cannot train: " + "; ".join(problems))
                 return run
-            self._thread = threading.Thread(target=self._train, args=(run,), daemon=True,
-                                            name=f"nnlesson-run-{run.number}")
-            self._thread.start()
+            thread = threading.Thread(target=self._train, args=(run,), daemon=True,
+                                      name=f"nnlesson-run-{run.number}")
+            thread.start()  # before wait() can see it: a thread not started cannot be joined
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         return run
 
     def stop(self):
@@ -177,10 +214,23 @@ class Trainer:
         if self.run is not None:
             self.run.stop_requested.set()
 
+    def close(self, reason="this trainer was closed"):
+        """Stop the current run and refuse every later one, saying ``reason``; returns at once."""
+        self.closed = reason
+        run = self.run
+        if run is not None and run.state == "training":
+            run.message = reason
+        self.stop()
+
     def wait(self, timeout=None):
-        """Wait until the current run has ended (or ``timeout`` seconds); return it."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Wait until the current run has ended (or ``timeout`` seconds); return it.
+
+        Also waits for the thread of a run that ended just before (it may still be returning).
+        """
+        end = None if timeout is None else time.perf_counter() + timeout
+        for thread in list(self._threads):
+            if thread is not threading.current_thread():  # on_finish may call wait()
+                thread.join(None if end is None else max(0.0, end - time.perf_counter()))
         return self.run
 
     def _train(self, run):
@@ -213,9 +263,26 @@ class Trainer:
         return evaluate(net, self.data.X_test[:, :QUICK_TEST], self.data.y_test[:QUICK_TEST])
 
     def _end(self, run, state, message=""):
-        run.state, run.message, run.ended = state, message, time.perf_counter()
-        if self.on_finish is not None:
-            try:
-                self.on_finish(run)
-            except Exception as e:  # a drawing problem must not hide how training went
-                run.message += f" (showing the result failed: {type(e).__name__}: {e})"
+        with self.lock:
+            run.state, run.ended = state, time.perf_counter()
+            run.message = message or run.message
+            if self.on_finish is not None:
+                try:
+                    self.on_finish(run)
+                except Exception as e:  # a drawing problem must not hide how training went
+                    run.message += f" (showing the result failed: {type(e).__name__}: {e})"
+
+
+def close_all(reason="a newer dashboard took over", wait=0.0):
+    """Close every Trainer there is, then wait up to ``wait`` seconds for their threads."""
+    trainers = list(_live)
+    for trainer in trainers:
+        trainer.close(reason)
+    end = time.perf_counter() + wait
+    for trainer in trainers:
+        trainer.wait(max(0.0, end - time.perf_counter()))
+
+
+# Daemon threads are killed mid-step when Python exits; stopping them first lets every run end
+# the normal way (its on_finish runs). Ten seconds: a mini-batch and a test score, with room.
+atexit.register(close_all, reason="Python is exiting", wait=10.0)

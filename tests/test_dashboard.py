@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from nnlesson.data import Dataset
-from nnlesson.dashboard import Dashboard, block_means, run_figure, training_figure
+from nnlesson.curves import accuracy_figure, block_means, loss_figure, run_figures
+from nnlesson.dashboard import Dashboard
 from nnlesson.trainer import Settings, Trainer, check_settings, hidden_sizes
 from nnlesson.plots import figure_to_png
 
@@ -161,17 +162,17 @@ def test_a_huge_learning_rate_saturates_without_warnings(mnist, made):
         warnings.simplefilter("error")
         run = trainer.start(Settings(n_train=2000, batch_size=40, lr=20.0))
         trainer.wait()
-        png = figure_to_png(run_figure(run))
+        pngs = [figure_to_png(f) for f in run_figures(run)]
     assert run.state == "finished", run.message
     assert 5 < run.history.test_accuracy[-1] < 20  # guessing is 10 %
     assert np.all(np.isfinite(run.history.loss))
-    assert png.startswith(b"\x89PNG")
+    assert all(png.startswith(b"\x89PNG") for png in pngs)
 
 
 def test_updates_come_from_the_thread_and_the_first_one_is_quick(mnist, made):
     times = []
     trainer = Trainer(mnist, on_update=lambda run: times.append(
-        (time.perf_counter(), len(run.history.loss), figure_to_png(run_figure(run)))))
+        (time.perf_counter(), len(run.history.loss), figure_to_png(run_figures(run)[0]))))
     made.append(trainer)
     started = time.perf_counter()
     run = trainer.start(LONG)
@@ -184,6 +185,68 @@ def test_updates_come_from_the_thread_and_the_first_one_is_quick(mnist, made):
           f"then {rate:.1f} redraws per second")
     assert n_first >= 1 and png.startswith(b"\x89PNG")
     assert [n for _, n, _ in times] == sorted(n for _, n, _ in times)  # the curve only grows
+
+
+def test_start_while_the_last_run_is_only_showing_its_end_waits_for_it(mnist, made):
+    """A run's state says it ended before on_finish has drawn it: start() must not refuse then."""
+    drawing, done_drawing = threading.Event(), threading.Event()
+
+    def on_finish(run):
+        if run.number == 1:
+            drawing.set()
+            done_drawing.wait(30)
+    trainer = Trainer(mnist, on_finish=on_finish)
+    made.append(trainer)
+    first = trainer.start(Settings(n_train=500, batch_size=50))
+    assert drawing.wait(30) and first.state == "finished"
+    # Lets on_finish return a moment after start() below was called (if it waits for it; a
+    # stalled machine could only make this test miss the window, never fail wrongly).
+    threading.Timer(1.0, done_drawing.set).start()
+    second = trainer.start(Settings(n_train=500, batch_size=50))
+    assert second is not None and second.number == 2, "start() refused: 'already training'"
+    trainer.wait()
+    assert second.state == "finished" and len(second.history.loss) == 10
+
+
+def test_a_closed_trainer_stops_its_run_and_starts_no_other(mnist, made):
+    trainer = Trainer(mnist)
+    made.append(trainer)
+    run = trainer.start(LONG)
+    assert until(lambda: len(run.history.loss) > 0)
+    trainer.close("a newer dashboard took over")
+    trainer.wait(timeout=30)
+    assert run.state == "stopped" and "a newer dashboard took over" in run.message
+    later = trainer.start(Settings(n_train=500, batch_size=50))
+    assert later.state == "failed" and "a newer dashboard took over" in later.message
+    assert not trainer.running and not training_threads()
+
+
+EXITING = """
+import atexit, sys, time
+ended = []
+atexit.register(lambda: print("on_finish saw:", ended))  # first registered, so it runs last
+import numpy as np
+from nnlesson.data import Dataset
+from nnlesson.trainer import Settings, Trainer
+rng = np.random.default_rng(0)
+data = Dataset(rng.random((784, 500)), rng.integers(0, 10, 500), rng.random((784, 50)),
+               rng.integers(0, 10, 50))
+trainer = Trainer(data, on_finish=lambda run: ended.append(run.state))
+run = trainer.start(Settings(n_train=500, batch_size=1, epochs=1000))  # minutes of work
+while not run.history.loss:
+    time.sleep(0.01)
+sys.exit(0)
+"""
+
+
+def test_python_exiting_stops_the_runs_first():
+    """A kernel shutting down ends its runs cleanly: each sees a Stop and reports how it ended."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", EXITING], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "on_finish saw: ['stopped']" in done.stdout, done.stdout + done.stderr
 
 
 # ---- the loss curve ------------------------------------------------------------------------------
@@ -212,17 +275,19 @@ def lines_are_finite(fig):
 
 @pytest.mark.parametrize("loss", [[], [0.5], [1.0] * 300, [1e308] * 50, [np.nan, 2.0, np.inf],
                                   [np.nan] * 5, list(np.linspace(3, 0.1, 5000))])
-def test_training_figure_draws_any_history(loss):
+def test_the_figures_draw_any_history(loss):
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
-        fig = training_figure(loss, batches=50, accuracy=[(1, 9.0)], test_accuracy=[50.0],
-                              total=100, paper=83.5)
-        assert lines_are_finite(fig)
-        assert figure_to_png(fig).startswith(b"\x89PNG")
+        figs = (loss_figure(loss, batches=50, total=100),
+                accuracy_figure([(1, 9.0)], [50.0], batches=50, done=len(loss), total=100,
+                                paper=83.5))
+        for fig in figs:
+            assert lines_are_finite(fig)
+            assert figure_to_png(fig).startswith(b"\x89PNG")
 
 
-def test_training_figure_thins_a_long_run():
-    fig = training_figure(np.ones(100_000), batches=60000)
+def test_the_loss_figure_thins_a_long_run():
+    fig = loss_figure(np.ones(100_000), batches=60000)
     assert max(len(line.get_xdata()) for line in fig.axes[0].get_lines()) <= 2000
 
 
@@ -257,7 +322,7 @@ def test_run_trains_and_shows_the_results(dash):
     assert dash.progress.value == 1.0
     assert f"finished: test accuracy {run.history.test_accuracy[-1]:.2f} %" in dash.status.value
     assert "50 loss points" in dash.status.value
-    for image in (dash.loss_plot, dash.confusion, dash.mistakes, dash.weights):
+    for image in (dash.loss_plot, dash.accuracy_plot, dash.confusion, dash.mistakes, dash.weights):
         assert bytes(image.value).startswith(b"\x89PNG")
     assert "the paper got 83.50 %" in dash.comparison.value
 
@@ -284,19 +349,105 @@ def test_a_setting_changed_during_a_run_restarts_it(dash):
     first = dash.start()
     assert until(lambda: len(first.history.loss) > 0)
     dash.lr.value = 0.5  # as if the slider were released here
+    assert until(lambda: dash.trainer.run is not first)  # once the learner stopped changing it
     second = dash.trainer.run
-    assert first.state == "stopped" and second is not first and second.settings.lr == 0.5
+    assert first.state == "stopped" and second.settings.lr == 0.5
     assert until(lambda: len(second.history.loss) > 0)
-    assert "settings changed: the run restarted with them" in dash.status.value
+    assert until(lambda: "settings changed: the run restarted with them" in dash.status.value)
     assert len(training_threads()) == 1
 
 
 def test_an_impossible_setting_shows_a_message_and_the_dashboard_still_works(dash):
-    dash.n_train.value = 0  # starts a run at once, which cannot train
-    assert dash.trainer.run.state == "failed"
+    dash.n_train.value = 0  # starts a run once the learner stopped typing, which cannot train
+    assert until(lambda: dash.trainer.run is not None and dash.trainer.run.state == "failed")
     assert "cannot train" in dash.status.value and "Traceback" not in dash.status.value
     run = dash.run(n_train=500, batch_size=10)
     assert run.state == "finished" and "finished" in dash.status.value
+
+
+def test_quick_changes_start_one_run_once_they_settle(dash):
+    dash.settle = 3.0  # seconds without a change before a run starts: far longer than this loop
+    dash.set(n_train=2000)
+    for lr in (0.5, 0.6, 0.7):
+        dash.lr.value = lr
+    assert dash.trainer.runs == 0 and dash.pending
+    assert until(lambda: dash.trainer.run is not None)
+    assert dash.trainer.run.settings.lr == 0.7
+    dash.wait()
+    assert not dash.pending and dash.trainer.runs == 1
+
+
+def test_a_number_typed_then_train_starts_one_run_without_a_complaint(dash):
+    dash.n_train.value = 3000  # the box sends its number when it loses focus: as Train is pressed
+    dash.train_button.click()
+    assert "already training" not in dash.status.value
+    run = dash.trainer.run
+    assert run is not None and run.settings.n_train == 3000
+    dash.wait()
+    assert until(lambda: not dash.pending)
+    assert dash.trainer.runs == 1 and run.state == "finished"
+
+
+def test_after_stop_a_late_setting_starts_nothing_until_train(dash):
+    dash.set(n_train=60000, epochs=20, batch_size=10, lr=1.0)
+    run = dash.start()
+    assert until(lambda: len(run.history.loss) > 0)
+    dash.stop_button.click()
+    dash.lr.value = 0.5  # the slider's last value, overtaken by the click in the browser
+    dash.wait()
+    assert dash.trainer.runs == 1 and run.state == "stopped"
+    assert until(lambda: not dash.pending) and dash.trainer.runs == 1
+    assert not dash.trainer.running and "press Train" in dash.status.value
+    dash.train_button.click()  # the learner asks: now it trains, with the rate they chose
+    assert dash.trainer.runs == 2 and dash.trainer.run.settings.lr == 0.5
+
+
+def test_train_as_the_last_run_ends_starts_the_next_one(dash):
+    """Train pressed while the last run draws its results waits for them, however long."""
+    shown = dash._show_end
+    drawing, done_drawing = threading.Event(), threading.Event()
+
+    def slow_end(run):
+        drawing.set()
+        done_drawing.wait(30)
+        shown(run)
+    dash.trainer.on_finish = slow_end
+    first = dash.start(Settings(n_train=500, batch_size=50))
+    assert drawing.wait(30)
+    threading.Timer(3.0, done_drawing.set).start()  # longer than the old 2 s wait
+    dash.train_button.click()
+    assert "already training" not in dash.status.value
+    assert dash.trainer.runs == 2 and dash.trainer.run is not first
+
+
+def test_a_run_that_cannot_train_clears_the_last_results(dash):
+    dash.run(n_train=500, batch_size=10)
+    shown = (dash.plots, dash.results)
+    assert all(w.layout.display != "none" for w in shown)
+    dash.set(hidden="abc")
+    failed = dash.start()
+    assert failed.state == "failed"
+    assert all(w.layout.display == "none" for w in shown), "the last run's plots still show"
+    assert "cannot train" in dash.comparison.value
+    dash.run(hidden="32, 16", n_train=500, batch_size=10)
+    assert all(w.layout.display != "none" for w in shown)
+    assert "finished" in dash.comparison.value
+
+
+def test_a_new_dashboard_stops_the_old_ones(mnist, made):
+    old = Dashboard(mnist)
+    made.append(old)
+    old.set(n_train=60000, epochs=20, batch_size=10, lr=1.0)
+    run = old.start()
+    assert until(lambda: len(run.history.loss) > 0)
+    new = Dashboard(mnist)  # the cell ran again
+    made.append(new)
+    old.wait(timeout=30)
+    assert run.state == "stopped" and "newer dashboard" in old.status.value
+    old.lr.value = 0.5  # a change in the old one trains nothing either
+    assert until(lambda: not old.pending)
+    assert not old.trainer.running and not training_threads()
+    assert new.run(n_train=500, batch_size=10).state == "finished"
 
 
 def test_the_learning_rate_is_read_to_two_figures(dash):
