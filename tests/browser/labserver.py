@@ -49,6 +49,8 @@ c.ServerApp.jpserver_extensions = {"jupyter_lsp": False}  # no language servers:
 LAB_CONFIG = '''\
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheckForUpdate"
+# window.jupyterapp: lets a test ask the notebook's kernel what no page shows (labdashboard.py).
+c.LabApp.expose_app_in_browser = True
 '''
 
 

@@ -15,7 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labcourse import Course
+from labcourse import Course, screenshots_dir
+from labdashboard import (TRAINING_THREADS, kernel_says, layout_figures, layout_problems,
+                          measure_layout, progress_percent, run_number, screenshot_output,
+                          set_number, show_file_browser, start_long_run, status, stays_still,
+                          type_into)
 from labpage import (PANEL, count, drag_slider, log_console_errors, looks, problems, prompts,
                      slider_value, wait_until, widget)
 from labserver import LabServer
@@ -147,36 +151,6 @@ def test_lesson5_gradient_check_epsilon_slider(course):
           f"screenshot: {run.screenshot('interaction')}")
 
 
-def progress_percent(bar) -> float:
-    """How full a FloatProgress/IntProgress is, in %, read from its bar's width as drawn."""
-    inner = bar.locator(".progress-bar").first
-    width = inner.evaluate("e => e.style.width || e.style.height")
-    return float(width.rstrip("%") or 0)
-
-
-def set_number(page, control, value: int):
-    """Type ``value`` into a number box (IntText) or a slider's readout, as a learner would."""
-    box = control.locator("input").first
-    if box.count():
-        box.fill(str(value))
-        box.press("Enter")  # IntText sends its value on Enter (or blur), not on every key
-    else:
-        readout = control.locator(".widget-readout").first
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(str(value))
-        page.keyboard.press("Enter")
-
-
-def stays_still(read, seconds: float):
-    """The values ``read()`` gives over ``seconds`` (a span is the point: nothing may move)."""
-    seen, end = [read()], time.monotonic() + seconds
-    while time.monotonic() < end:
-        time.sleep(0.1)
-        seen.append(read())
-    return seen
-
-
 def check_train_and_stop(page, n_train: int):
     """Train on ``n_train`` images, watch the loss plot and progress move, then Stop it.
 
@@ -233,6 +207,133 @@ def test_lesson6_train_on_a_subset_then_stop(course):
     with shown_on_failure(run):
         seen = check_train_and_stop(run.page, n_train=TRAIN_SUBSET)
     print(f"{seen}; screenshot: {run.screenshot('interaction')}")
+
+
+LAYOUTS = [(width, files) for width in (1280, 800) for files in (True, False)]  # files: browser open
+
+
+@pytest.mark.parametrize("name, anchor", [
+    pytest.param("02_feedforward.ipynb", "nnl-sigmoid-w", id="lesson2",
+                 marks=pytest.mark.notebook("02_feedforward.ipynb")),
+    pytest.param("06_training_mnist.ipynb", "nnl-train-lr", id="lesson6",
+                 marks=pytest.mark.notebook("06_training_mnist.ipynb")),
+])
+def test_widgets_fit_wide_and_narrow_windows(course, name, anchor):
+    """At 1280 and 800 px, file browser open and closed: nothing overlaps or sticks out, every
+    slider is longer than 200 px, every live plot is drawn at a readable size."""
+    run = lesson(course, name)
+    page, found, seen = run.page, [], []
+    with shown_on_failure(run):
+        try:
+            for width, file_browser in LAYOUTS:
+                where = f"{width} px, file browser {'open' if file_browser else 'closed'}"
+                page.set_viewport_size({"width": width, "height": 900})
+                show_file_browser(page, file_browser)
+                measured = measure_layout(page, anchor)
+                found += [f"{where}: {p}" for p in layout_problems(measured)]
+                seen.append(f"{where}: {layout_figures(measured)}")
+                picture = screenshots_dir() / (f"{run.path.stem}-widgets-{width}"
+                                               f"{'-files' if file_browser else ''}.png")
+                screenshot_output(page, widget(page, anchor), picture)
+        finally:
+            page.set_viewport_size({"width": 1280, "height": 900})
+            show_file_browser(page, True)
+        assert not found, "\n".join(found + seen)
+    print("\n".join(seen))
+
+
+@pytest.mark.notebook("06_training_mnist.ipynb")
+def test_lesson6_typing_a_number_then_train_trains_once(course):
+    """The number typed reaches the kernel as Train is pressed (the box loses focus): one run."""
+    run = lesson(course, "06_training_mnist.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        widget(page, "nnl-stop").click()
+        kernel_says(page, "pass")  # the Stop is handled
+        before = run_number(status(page))
+        type_into(page, widget(page, "nnl-train-n"), "30000", enter=False)
+        widget(page, "nnl-train").click()
+        seen = wait_until(lambda: "30,000 images" in status(page) and status(page), 60,
+                          lambda: f"a run on 30,000 images (status: {status(page)!r})")
+        kernel_says(page, "pass")
+        later = stays_still(lambda: status(page), 2.0)  # longer than any wait for typing to end
+        numbers = {run_number(t) for t in [seen, *later]}
+        told = [t for t in [seen, *later] if "already training" in t]
+        assert numbers == {before + 1} and not told, (
+            f"typing 30000 and pressing Train gave runs {sorted(numbers)} after run {before}"
+            f"{'; the status said: ' + told[0] if told else ''}")
+        widget(page, "nnl-stop").click()
+    print(f"one run (run {before + 1}): {seen!r}")
+
+
+@pytest.mark.notebook("06_training_mnist.ipynb")
+def test_lesson6_stop_right_after_dragging_the_learning_rate_stays_stopped(course):
+    """The slider's last value reaches the kernel after Stop does: it must not start a run."""
+    run = lesson(course, "06_training_mnist.ipynb")
+    page = run.page
+    lr, stop = widget(page, "nnl-train-lr"), widget(page, "nnl-stop")
+    with shown_on_failure(run):
+        for attempt in range(3):  # the race was lost about one time in four
+            number = start_long_run(page)
+            drag_slider(page, lr, 0.3)
+            drag_slider(page, lr, 0.7)
+            stop.click()
+            clicked = time.monotonic()
+            wait_until(lambda: "stopped" in status(page).split("\n")[0], 30,
+                       lambda: f"the status to say stopped (it says {status(page)!r})",
+                       interval_s=0.02)
+            took = time.monotonic() - clicked
+            kernel_says(page, "pass")  # every slider value sent before has been handled
+            after = stays_still(lambda: (status(page).split("\n")[0], progress_percent(
+                widget(page, "nnl-progress"))), 3.0)
+            # The run that stopped may be a restart by the first value, if that came before Stop.
+            moved = [a for a in after if a != after[0] or "stopped" not in a[0]]
+            assert not moved, (f"try {attempt + 1}: after Stop (run {number} was training) the "
+                               f"dashboard went on: {after[0]} -> {moved[-1]}")
+            print(f"try {attempt + 1}: Stop showed after {took:.2f} s; {after[0][0]!r}")
+
+
+@pytest.mark.notebook("06_training_mnist.ipynb")
+def test_lesson6_a_run_that_cannot_train_clears_the_last_results(course):
+    run = lesson(course, "06_training_mnist.ipynb")
+    page = run.page
+    plot, results = widget(page, "nnl-loss-plot"), widget(page, "nnl-results")
+    with shown_on_failure(run):
+        assert plot.is_visible() and results.is_visible(), "no results to begin with"
+        try:
+            type_into(page, widget(page, "nnl-train-hidden"), "abc")
+            widget(page, "nnl-train").click()
+            wait_until(lambda: "cannot train" in status(page), 30,
+                       lambda: f"the status to say cannot train (it says {status(page)!r})")
+            kernel_says(page, "pass")
+            wait_until(lambda: not plot.is_visible() and not results.is_visible(), 20,
+                       "the last run's plots and results to be cleared")
+            note = widget(page, "nnl-paper").inner_text()
+            assert "cannot train" in note, f"no note where the results were: {note!r}"
+            picture = screenshots_dir() / f"{run.path.stem}-cannot-train.png"
+            screenshot_output(page, plot, picture)
+            print(f"status {status(page)!r}; note {note!r}; screenshot: {picture}")
+        finally:
+            type_into(page, widget(page, "nnl-train-hidden"), "32, 16")
+            widget(page, "nnl-stop").click()
+
+
+@pytest.mark.notebook("06_training_mnist.ipynb")
+def test_lesson6_running_the_dashboard_cell_again_stops_the_old_run(course):
+    run = lesson(course, "06_training_mnist.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        number = start_long_run(page)
+        assert kernel_says(page, TRAINING_THREADS).strip() == "1"
+        cell = page.locator(f"{PANEL} .jp-CodeCell", has=page.locator(".nnl-train")).first
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")  # run this cell again, as after editing it
+        wait_until(lambda: widget(page, "nnl-status").is_visible() and "run" not in status(page),
+                   60, "the new dashboard to show")
+        wait_until(lambda: kernel_says(page, TRAINING_THREADS).strip() == "0", 60,
+                             lambda: f"run {number} of the old dashboard to stop (training "
+                                     f"threads: {kernel_says(page, TRAINING_THREADS).strip()})")
+    print(f"old run {number} stopped; the new dashboard says {status(page)!r}")
 
 
 # --- The harness itself -------------------------------------------------------------------
