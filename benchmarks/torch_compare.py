@@ -10,7 +10,7 @@ Contenders, each timed in a process of its own:
   * ``torch_loop``: a hand-written PyTorch loop: the same matrix products, sigmoid and manual
                     backpropagation, under ``torch.no_grad()``;
   * ``autograd``:   ``torch.nn`` layers, ``torch.optim.SGD`` and ``loss.backward()``;
-  * ``naive``:      ``nnlesson.bench.naive_epoch``, one example at a time, timed on fewer images
+  * ``naive``:      ``nnlesson.tools.bench.naive_epoch``, one example at a time, timed on fewer images
                     and scaled to 60,000 (as ``python -m nnlesson bench`` does).
 
 Every contender computes the batch cost at every step, as ``train`` records it. Each process
@@ -139,7 +139,7 @@ def run_autograd(net, data, batches, lr, seed, threads):
 def run_naive(net, data, batches, lr, seed, threads):
     """Timed on the first NAIVE_IMAGES images, scaled to the whole epoch."""
     import numpy as np
-    from nnlesson.bench import naive_epoch
+    from nnlesson.tools.bench import naive_epoch
     from nnlesson import one_hot
     images = min(NAIVE_IMAGES, data.X_train.shape[1])
     X = np.ascontiguousarray(data.X_train[:, :images])

@@ -1,7 +1,7 @@
 """The benchmark runs end to end (its numbers are reported, never asserted)."""
 import pytest
 
-from nnlesson.bench import BATCH_SIZES, DTYPES, run
+from nnlesson.tools.bench import BATCH_SIZES, DTYPES, run
 
 
 def test_bench_prints_a_row_per_setting(mnist):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlesson import Network, sigmoid, sigmoid_prime
-from nnlesson.bench import naive_backprop
+from nnlesson.tools.bench import naive_backprop
 
 
 def central_differences(net, X, Y, params):

@@ -1,4 +1,4 @@
-"""Stacked training (nnlesson.sweep) is the same computation as training each network alone."""
+"""Stacked training (nnlesson.tools.stack, planned by nnlesson.tools.sweep) is the same computation as training each network alone."""
 import builtins
 import csv
 import os
@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from nnlesson import Network, load_mnist, train
-from nnlesson.cli import main
+from nnlesson.tools.cli import main
 from nnlesson.data import Dataset
-from nnlesson.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, STACK_BYTES, Stack,
-                            figures_of, read_results, run_to_csv, stacks, sweep, train_stack)
+from nnlesson.tools.stack import Stack, train_stack
+from nnlesson.tools.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, STACK_BYTES, figures_of,
+                                 read_results, run_to_csv, stacks, sweep)
 from nnlesson.training import batch_order
 
 
@@ -187,7 +188,7 @@ def test_csv_resume_skips_done_cells(mnist32, tmp_path, monkeypatch):
     assert (len(new), skipped) == (2, 0)
     # A second, larger grid trains only the new cells: count the networks actually trained.
     trained = []
-    import nnlesson.sweep as sweep_module
+    import nnlesson.tools.sweep as sweep_module
     real = sweep_module.train_stack
     monkeypatch.setattr(sweep_module, "train_stack",
                         lambda stack, *a, **k: trained.append(stack.R) or real(stack, *a, **k))
@@ -414,7 +415,7 @@ def test_cli_checks_out_before_loading_data(case, message, capsys, tmp_path, mon
     monkeypatch.setattr("nnlesson.data.load_mnist", _no_data)
     argv = ["sweep", "--batch-sizes", "100", "--lrs", "1", "--out", str(out), "--quiet"]
     if case == "in use":
-        from nnlesson.sweep_csv import writing
+        from nnlesson.tools.sweep_csv import writing
         with writing(str(out)):
             assert main(argv) == 1
     else:

@@ -8,11 +8,11 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from nnlesson import Network, evaluate, train
-from nnlesson import budget
-from nnlesson.budget import LONG_RUN_SECONDS, available_memory, estimate
+from nnlesson.tools import budget
+from nnlesson.tools.budget import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.data import Dataset
 from nnlesson.training import batch_order, collapse_note
-from nnlesson.bench import naive_epoch
+from nnlesson.tools.bench import naive_epoch
 from nnlesson import one_hot
 
 

@@ -12,10 +12,10 @@ import sys
 
 
 def cmd_train(args):
-    from .data import load_mnist
-    from .network import Network
-    from .progress import ProgressBar
-    from .training import collapse_note, train
+    from ..data import load_mnist
+    from ..network import Network
+    from ..progress import ProgressBar
+    from ..training import collapse_note, train
 
     sizes = (784, *args.hidden, 10)
     check_budget(sizes, args.batch_size, args.epochs, args.dtype)
@@ -63,7 +63,7 @@ def duration(seconds):
 
 
 def cmd_data(args):
-    from .data import data_dir, verify
+    from ..data import data_dir, verify
     for line in verify(progress=not args.quiet):
         print(line)
     print(f"MNIST is ready (looked in {data_dir()})")
@@ -75,7 +75,7 @@ def cmd_bench(args):
 
 
 def cmd_sweep(args):
-    from .sweep import cli_main
+    from .sweep_cli import cli_main
     cli_main(args)
 
 
@@ -112,8 +112,8 @@ class Parser(argparse.ArgumentParser):
 def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
     from .bench import check_count, check_images
-    from .data import N_TRAIN
-    from .checks import check_batch_size, check_epochs, check_lr, check_seed
+    from ..data import N_TRAIN
+    from ..checks import check_batch_size, check_epochs, check_lr, check_seed
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -152,21 +152,17 @@ def build_parser():
                    help="timed runs, median kept (5)")
     b.set_defaults(func=cmd_bench)
 
-    try:
-        from .sweep import add_arguments
-    except ImportError:  # the sweep arrives with lesson 7
-        pass
-    else:
-        s = sub.add_parser("sweep", help="the paper's batch size x learning rate grid",
-                           description="Train a grid of networks (default: the paper's Appendix 4) "
-                                       "and write each cell to a CSV.")
-        add_arguments(s)
-        s.set_defaults(func=cmd_sweep)
+    from .sweep_cli import add_arguments
+    s = sub.add_parser("sweep", help="the paper's batch size x learning rate grid",
+                       description="Train a grid of networks (default: the paper's Appendix 4) "
+                                   "and write each cell to a CSV.")
+    add_arguments(s)
+    s.set_defaults(func=cmd_sweep)
     return parser
 
 
 def main(argv=None):
-    from .data import DataError
+    from ..data import DataError
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

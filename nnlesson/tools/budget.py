@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import N_TEST, N_TRAIN
-from .training import chunk_columns
+from ..data import N_TEST, N_TRAIN
+from ..training import chunk_columns
 
 
 # Time. A step costs about 3 multiply-adds per weight per example (feedforward, delta, gradient),

@@ -13,10 +13,12 @@ import time
 
 import numpy as np
 
-from .data import N_TRAIN, load_mnist
-from .checks import is_whole
-from .network import Network, one_hot, sigmoid
-from .training import train
+from ..checks import is_whole
+from ..data import N_TRAIN, load_mnist
+from ..network import PAPER_SIZES, Network, one_hot, sigmoid
+from ..training import train
+from .stack import Stack, train_stack
+from .sweep import PAPER_LRS, stacks
 
 BATCH_SIZES = (1, 10, 40, 100)
 DTYPES = ("float64", "float32")
@@ -112,3 +114,39 @@ def run(epochs_images=N_TRAIN, repeats=5, naive_images=3000, print=print):
             print(f"{batch_size:>5} {dtype:>8} {seconds:>9.3f} {epochs_images / seconds:>10.0f} "
                   f"{naive:>14.2f} {naive / seconds:>8.1f}x")
     return rows
+
+
+# ---- lesson 7: how much faster is a stack? ----
+
+def bench_sweep(data, batch_sizes=(10, 40, 100), lrs=PAPER_LRS, images=12000, tests=2000,
+                dtype="float32", init="classic", seed=0):
+    """Time the same runs both ways in the same process: stacked, and one by one with ``train``.
+
+    Each run trains on the first ``images`` training images and is scored on the first ``tests``
+    test images (few, so that the timing is mostly training).
+    Returns a list of dicts per batch size: seconds both ways, their ratio, and the largest
+    accuracy difference between the two at learning rates up to 4 (where training is stable).
+    """
+    subset = data.subset(images, tests)
+    lrs = list(dict.fromkeys(float(lr) for lr in lrs))
+    # Warm up both ways (a few large batches), so that neither pays alone for first touches of
+    # memory, which can cost as much as the timed work.
+    train_stack(Stack([Network(PAPER_SIZES, init, seed, dtype)] * 2), subset, 1, 1000, [1, 2], seed)
+    train(Network(PAPER_SIZES, init, seed, dtype), subset, 1, 1000, 1.0, seed)
+    results = []
+    for batch_size in batch_sizes:
+        start = time.perf_counter()
+        stacked = np.concatenate([
+            train_stack(Stack([Network(PAPER_SIZES, init, seed, dtype)] * len(chunk)), subset,
+                        1, batch_size, chunk, seed)[-1] for chunk in stacks(lrs, dtype)])
+        t_stack = time.perf_counter() - start
+        start = time.perf_counter()
+        alone = [train(Network(PAPER_SIZES, init, seed, dtype), subset, 1, batch_size, lr, seed)
+                 .test_accuracy[-1] for lr in lrs]
+        t_alone = time.perf_counter() - start
+        difference = np.where(np.array(lrs) <= 4, np.abs(stacked - np.array(alone)), 0)
+        results.append(dict(batch_size=batch_size, networks=len(lrs), stacked=t_stack,
+                            one_by_one=t_alone, ratio=t_alone / t_stack,
+                            max_difference=float(difference.max()),
+                            at_lr=lrs[int(np.argmax(difference))]))
+    return results

@@ -1,0 +1,131 @@
+"""Many networks trained at once, in stacks: how lesson 7 trains the paper's 780 networks.
+
+The paper trains 800 networks (20 batch sizes x 40 learning rates, one epoch each). Trained one at
+a time, a network of this size spends much of its time in Python going round the loop for small
+matrix products, not in arithmetic. So the networks that share a batch size and a seed are
+trained *together*, in stacks of R networks:
+
+  * they see the same mini-batches in the same order (``training.batch_order``, as ``train``
+    does), and they all start from the same ``Network(sizes, init, seed)``;
+  * each weight matrix becomes a stack: ``W[l]`` has shape (R, n_l, n_(l-1)) and ``W[l][r]`` is
+    network r's W^l; likewise ``b[l]`` has shape (R, n_l, 1) and a^l has shape (R, n_l, m);
+  * the learning rate is a stack too, shape (R, 1, 1), so ``W[l] -= lr * nabla_W[l]`` moves each
+    network with its own rate.
+
+The formulas are lesson 5's, unchanged; ``@`` on stacks multiplies matrix r by matrix r. One
+thing is better than that: the input x is the *same* for all R networks, so W^1 x for all of
+them is a single product of the R matrices W^1 stacked on top of each other, (R n_1, n_0) @
+(n_0, m), and so is nabla_W^1 = delta^1 x^T. That is where nearly all the arithmetic is (n_0 =
+784), and one call on a big product runs nearer full speed than R calls on small ones.
+
+A stack should not be too large either: every step reads and writes all of its W^1, and that is
+fast only while they fit in the processor's cache (``sweep.STACK_BYTES``, ``sweep.stacks``).
+
+Every network in a stack does the same arithmetic as ``Network._sgd_step`` on its own, so a run
+trained here is the run ``train`` would give (``tests/test_sweep.py`` checks it). Only the order
+in which a matrix product adds up its terms may differ, in the last bits, and it differs from
+one BLAS library to another; at learning rates above about 8 training is chaotic and those last
+bits can grow into a different result.
+
+Like ``train``, a stack trains with one BLAS thread (``training.one_blas_thread``): on a busy
+2-core machine a second thread mostly waits for a core (the full grid took 264 s with two
+threads, 88 s with one).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import check_batch_size, check_epochs, check_lr
+from ..network import one_hot, sigmoid
+from ..training import batch_order, one_blas_thread
+
+
+def _times(M, A):
+    """M @ A for a stack M (R, p, q). If A is ONE matrix (q, m) shared by all R networks, that
+    is a single product (R p, q) @ (q, m) rather than R small ones."""
+    if A.ndim == 3:
+        return M @ A
+    R, p, q = M.shape
+    return (M.reshape(R * p, q) @ A).reshape(R, p, A.shape[1])
+
+
+def _T(a):
+    """The transpose of every matrix in a stack (or of one matrix)."""
+    return np.swapaxes(a, -1, -2)
+
+
+class Stack:
+    """R networks of the same sizes, trained side by side: ``W[l][r]`` is network r's W^l."""
+
+    def __init__(self, nets):
+        nets = list(nets)
+        if not nets or len({(net.sizes, net.dtype) for net in nets}) != 1:
+            raise ValueError("a stack needs at least one network, all of the same sizes and dtype")
+        self.sizes, self.L, self.dtype, self.R = nets[0].sizes, nets[0].L, nets[0].dtype, len(nets)
+        self._first = nets[0]  # what network(r) copies its sizes, init and seed labels from
+        self.W = [None] + [np.stack([net.W[l] for net in nets]) for l in range(1, self.L + 1)]
+        self.b = [None] + [np.stack([net.b[l] for net in nets]) for l in range(1, self.L + 1)]
+
+    def network(self, r):
+        """Network r of the stack, as an ordinary (independent) ``Network``."""
+        net = self._first.copy()
+        net.W = [None] + [w[r].copy() for w in self.W[1:]]
+        net.b = [None] + [b[r].copy() for b in self.b[1:]]
+        return net
+
+    def activations(self, X):
+        """[a^0, a^1, ..., a^L] for all R networks: a^0 = X (n_0, m), then stacks (R, n_l, m)."""
+        a = [X]
+        for l in range(1, self.L + 1):
+            a.append(sigmoid(_times(self.W[l], a[-1]) + self.b[l]))
+        return a
+
+    def sgd_step(self, X, Y, lr):
+        """One gradient-descent step of every network on the same batch (X, Y), lr of shape (R,1,1).
+
+        Lesson 5's four equations, on stacks. The step of layer l is taken as soon as its
+        gradient is known: delta^(l-1) needs only the old W^l, computed just before.
+        """
+        a, L, m = self.activations(X), self.L, X.shape[1]
+        delta = 2.0 * (a[L] - Y) * a[L] * (1.0 - a[L]) / m
+        for l in range(L, 0, -1):
+            nabla_W = _times(delta, _T(a[l - 1]))
+            nabla_b = delta.sum(axis=2, keepdims=True)
+            if l > 1:
+                delta = (_T(self.W[l]) @ delta) * a[l - 1] * (1.0 - a[l - 1])
+            self.W[l] -= lr * nabla_W
+            self.b[l] -= lr * nabla_b
+
+    def accuracy(self, X, y, chunk=2500):
+        """Test accuracy of each network in %, shape (R,). The test set goes through in chunks so
+        that a^1 for all R networks never needs much memory."""
+        right = np.zeros(self.R)
+        for k in range(0, X.shape[1], chunk):
+            a_L = self.activations(np.asarray(X[:, k:k + chunk], dtype=self.dtype))[-1]
+            right += np.sum(np.argmax(a_L, axis=1) == y[k:k + chunk], axis=1)
+        return 100.0 * (right / len(y))  # as evaluate: 100 x the fraction right
+
+
+def train_stack(stack, data, epochs=1, batch_size=40, lrs=(4.0,), seed=0, callback=None):
+    """Train every network of ``stack`` with its own learning rate ``lrs[r]``, like ``train``.
+
+    Returns the test accuracies in %, shape (epochs, R): row e is after epoch e + 1.
+    ``callback(fraction)`` is called after every mini-batch with the fraction done, 0 to 1.
+    """
+    with one_blas_thread():  # as train, and for the same reason
+        lr = np.array([check_lr(x) for x in lrs], dtype=stack.dtype).reshape(-1, 1, 1)
+        if len(lr) != stack.R:
+            raise ValueError(f"{len(lr)} learning rates for a stack of {stack.R} networks")
+        check_epochs(epochs)
+        # As in train: one example per row, so a mini-batch is one gather and .T gives columns.
+        rows = np.ascontiguousarray(np.asarray(data.X_train).T, dtype=stack.dtype)
+        Y_rows = np.ascontiguousarray(one_hot(data.y_train, stack.sizes[-1]).T, dtype=stack.dtype)
+        batch_size = check_batch_size(batch_size, len(rows))
+        accuracy = []
+        for epoch, batches in enumerate(batch_order(len(rows), batch_size, epochs, seed)):
+            for k, idx in enumerate(batches):
+                stack.sgd_step(rows[idx].T, Y_rows[idx].T, lr)
+                if callback is not None:
+                    callback((epoch + (k + 1) / len(batches)) / epochs)
+            accuracy.append(stack.accuracy(data.X_test, data.y_test))
+        return np.array(accuracy)
