@@ -103,8 +103,16 @@ def labelled(label, widget, min_width):
     """
     import ipywidgets as widgets
     name = widgets.Label(label, layout=widgets.Layout(width=LABEL_WIDTH))
-    widget.layout.min_width, widget.layout.flex = min_width, f"1 1 {min_width}"
+    at_least(widget, min_width)
     return wrapping([name, widget], align_items="center")
+
+
+def at_least(widget, width):
+    """``widget`` takes a row's spare room but stays ``width`` wide (a CSS width), or as wide
+    as the notebook when that is narrower (then it has a row of its own: never sticks out)."""
+    # 4 px: ipywidgets' margins (2 px each side) come on top of the width
+    widget.layout.min_width, widget.layout.flex = f"min(100% - 4px, {width})", f"1 1 {width}"
+    return widget
 
 
 def roomy(slider, description_room=True):
@@ -117,8 +125,7 @@ def roomy(slider, description_room=True):
     if description_room and slider.description:
         slider.style.description_width = slider.style.description_width or "initial"
         room = f"calc({room} + {len(slider.description)}ch)"
-    slider.layout.min_width, slider.layout.flex = room, f"1 1 {room}"
-    return slider
+    return at_least(slider, room)
 
 
 def live_view(view, sliders, css):
