@@ -8,9 +8,9 @@ from matplotlib.patches import Circle
 
 from nnlesson import Network
 from nnlesson.checks import sizes_problem
-from nnlesson.architecture import (architecture_view, count_parameters,
+from nnlesson.lessons.architecture import (architecture_view, count_parameters,
                                    draw_network, shown_neurons)
-from nnlesson.plots import close
+from nnlesson.lessons.plots import close
 
 
 def test_the_papers_networks():

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from nnlesson.data import Dataset
-from nnlesson.curves import accuracy_figure, block_means, loss_figure, run_figures
-from nnlesson.dashboard import Dashboard
-from nnlesson.trainer import Settings, Trainer, check_settings, hidden_sizes
-from nnlesson.plots import figure_to_png
+from nnlesson.lessons.curves import accuracy_figure, block_means, loss_figure, run_figures
+from nnlesson.lessons.dashboard import Dashboard
+from nnlesson.lessons.trainer import Settings, Trainer, check_settings, hidden_sizes
+from nnlesson.lessons.plots import figure_to_png
 
 LONG = Settings(n_train=60000, epochs=20, batch_size=10, lr=1.0)  # minutes: only ever stopped
 
@@ -227,7 +227,7 @@ ended = []
 atexit.register(lambda: print("on_finish saw:", ended))  # first registered, so it runs last
 import numpy as np
 from nnlesson.data import Dataset
-from nnlesson.trainer import Settings, Trainer
+from nnlesson.lessons.trainer import Settings, Trainer
 rng = np.random.default_rng(0)
 data = Dataset(rng.random((784, 500)), rng.integers(0, 10, 500), rng.random((784, 50)),
                rng.integers(0, 10, 50))

@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlesson.descent import (LIMIT, START, VIEW, classify_path, describe_descent, descent_view,
+from nnlesson.lessons.descent import (LIMIT, START, VIEW, classify_path, describe_descent, descent_view,
                               gradient_descent, quadratic_cost, quadratic_gradient, regime)
-from nnlesson.plots import close
+from nnlesson.lessons.plots import close
 
 
 def _run(lr, k, steps=60):

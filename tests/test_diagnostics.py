@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 
 from nnlesson import Network, train
-from nnlesson.dashboard import Settings
-from nnlesson.diagnostics import (confusion_figure, confusion_matrix, gallery_figure,
+from nnlesson.lessons.dashboard import Settings
+from nnlesson.lessons.diagnostics import (confusion_figure, confusion_matrix, gallery_figure,
                                   hidden_weight_images, mistakes, paper_comparison, paper_number,
                                   tile, weights_figure)
-from nnlesson.plots import figure_to_png
+from nnlesson.lessons.plots import figure_to_png
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nnlesson import sigmoid, sigmoid_prime
-from nnlesson.exercises import (check_cost, check_delta_L, check_delta_recursion,
+from nnlesson.lessons.exercises import (check_cost, check_delta_L, check_delta_recursion,
                                 check_feedforward_layer, check_sigmoid_prime)
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlesson import Network
-from nnlesson.gradcheck import (AGREE, EPS_DEFAULT, error_curve, gradcheck_view, gradient_check,
+from nnlesson.lessons.gradcheck import (AGREE, EPS_DEFAULT, error_curve, gradcheck_view, gradient_check,
                                 numerical_gradient, relative_error, small_problem)
 
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from nnlesson.matrices import (matmul, product_problem, product_shape, product_view,
+from nnlesson.lessons.matrices import (matmul, product_problem, product_shape, product_view,
                                transpose, worked_entry)
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from nnlesson import Network
-from nnlesson.neuron import describe_neuron, draw_activations, neuron_view
-from nnlesson.plots import close
+from nnlesson.lessons.neuron import describe_neuron, draw_activations, neuron_view
+from nnlesson.lessons.plots import close
 
 
 def _curve(fig):

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.image as mpimg  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from nnlesson.plots import figure_to_png, new_figure, show  # noqa: E402
+from nnlesson.lessons.plots import figure_to_png, new_figure, show  # noqa: E402
 
 
 def test_png_bytes_have_the_figure_size():
@@ -51,7 +51,7 @@ def test_a_new_figure_shows_itself_as_png_in_a_notebook():
 def test_live_view_redraws_when_a_slider_moves():
     import ipywidgets as widgets
 
-    from nnlesson.plots import live_view
+    from nnlesson.lessons.plots import live_view
     calls = []
 
     def view(w, b):

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..checks import number_problem
 from ..network import sigmoid
-from ..plots import new_figure
+from .plots import new_figure
 
 CHAIN = {"a_prev": 0.8, "b": -1.0, "y": 0.7}  # a^(L-1), b^L and the target y, fixed in lesson 4
 

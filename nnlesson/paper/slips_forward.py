@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..architecture import count_parameters
+from ..lessons.architecture import count_parameters
 from ..derivations import same
-from ..gradcheck import AGREE, gradient_check
+from ..lessons.gradcheck import AGREE, gradient_check
 from ..network import PAPER_SIZES, Network, cost, sigmoid
 from .slips import READING, Check, Slip, columns, numeric, weights
 

@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from .plots import Figure
-from .trainer import QUICK_TEST, is_whole
+from ..checks import is_whole
+from .trainer import QUICK_TEST
 
 MAX_DRAWN = 2000     # loss points drawn at most; more are averaged in groups first
 SIZE = (4.5, 3.2)    # inches: 360 x 256 pixels at the course's 80 dpi
@@ -103,7 +104,7 @@ def accuracy_figure(accuracy, test_accuracy, batches, done, total=None, paper=No
 
 
 def run_figures(run, paper=None):
-    """A :class:`~nnlesson.trainer.Run`'s two figures so far: (cost, accuracy)."""
+    """A :class:`~nnlesson.lessons.trainer.Run`'s two figures so far: (cost, accuracy)."""
     total = run.batches * run.settings.epochs
     loss = run.history.loss
     return (loss_figure(loss, run.batches, total),

@@ -29,7 +29,7 @@ import math
 import threading
 
 from .curves import accuracy_figure, loss_figure, run_figures
-from .network import INITS
+from ..network import INITS
 from .plots import LABEL_WIDTH, SLIDER_ROOM_PX, figure_to_png, labelled, wrapping
 from .trainer import Settings, Trainer, close_all, hidden_sizes
 

@@ -19,7 +19,7 @@ from html import escape
 
 import numpy as np
 
-from .checks import is_whole
+from ..checks import is_whole
 
 MAX_SHOWN = 6  # the widget prints matrices of at most this many rows and columns in full
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import number_problem
+from ..checks import number_problem
 from .plots import new_figure
 
 K = (1.0, 0.2)       # a bowl 5 times steeper along w_1 than along w_2

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import number_problem
-from .network import sigmoid
+from ..checks import number_problem
+from ..network import sigmoid
 from .plots import new_figure
 
 X_RANGE = (-10.0, 10.0)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
-from .checks import sizes_problem
+from ..checks import sizes_problem
 from .plots import new_figure
 
 MAX_SHOWN = 10  # a layer with more neurons is drawn as its first and last few, with an ellipsis

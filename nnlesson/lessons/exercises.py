@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .network import one_hot, sigmoid, sigmoid_prime
+from ..network import one_hot, sigmoid, sigmoid_prime
 
 
 def _inputs():

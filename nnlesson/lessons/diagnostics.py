@@ -11,9 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .data import N_TRAIN
-from .network import PAPER_SIZES
-from .paper import BEST_TEN_EPOCHS, paper_accuracy
+from ..data import N_TRAIN
+from ..network import PAPER_SIZES
+from ..paper import BEST_TEN_EPOCHS, paper_accuracy
 from .plots import new_figure
 
 

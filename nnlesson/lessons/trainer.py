@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
-import numbers
 import threading
 import time
 import weakref
 
-from .network import INITS, Network, check_lr
-from .training import History, check_batch_size, evaluate, train
+from ..checks import check_batch_size, check_epochs, check_lr, check_seed, is_whole
+from ..data import N_TRAIN
+from ..network import INITS, Network
+from ..training import History, evaluate, train
 
-N_IMAGES = 60000     # MNIST's training set
 QUICK_TEST = 1000    # test images scored at each redraw: cheap, and enough to see the trend
 MAX_HIDDEN = 1000    # neurons per hidden layer: more trains too slowly to watch
 
@@ -68,12 +68,12 @@ def hidden_sizes(hidden):
                              f"got {hidden!r}") from None
     sizes = tuple(hidden)
     for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= MAX_HIDDEN:
+        if not is_whole(n) or not 1 <= n <= MAX_HIDDEN:
             raise ValueError(f"each hidden layer needs 1 to {MAX_HIDDEN} neurons, got {n!r}")
     return tuple(int(n) for n in sizes)
 
 
-def check_settings(settings, n_available=N_IMAGES):
+def check_settings(settings, n_available=N_TRAIN):
     """Everything wrong with ``settings``, one sentence each; an empty list when it can train.
 
     Uses the same checks as ``train`` and ``Network``, so the messages are the course's own.
@@ -93,20 +93,13 @@ def check_settings(settings, n_available=N_IMAGES):
     check(lambda: check_lr(s.lr))
     if n_ok:
         check(lambda: check_batch_size(s.batch_size, s.n_train))
-    if not (is_whole(s.epochs) and s.epochs >= 1):
-        problems.append(f"epochs must be a whole number of at least 1, got {s.epochs!r}")
+    check(lambda: check_epochs(s.epochs))
     check(lambda: hidden_sizes(s.hidden))
     if s.init not in INITS:
         problems.append(f"the start (initialisation) must be one of {', '.join(INITS)}, "
                         f"got {s.init!r}")
-    if not (is_whole(s.seed) and s.seed >= 0):
-        problems.append(f"the seed must be a whole number of at least 0, got {s.seed!r}")
+    check(lambda: check_seed(s.seed))
     return problems
-
-
-def is_whole(n):
-    """A whole number (and not True or False, which Python also counts as integers)."""
-    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
 
 
 class Run:
