@@ -373,6 +373,7 @@ def _no_data(*args, **kwargs):
     (["--seeds", "-3"], "--seeds: '-3' is not"),
     (["--init", "zeros"], "--init must be one of scaled, classic"),
     (["--dtype", "float16"], "--dtype must be float32 or float64"),
+    (["--workers", "0"], "--workers: '0' is not a whole number of at least 1"),
     (["--out", ""], "--out: '' is not a file name; give one such as results/sweep.csv"),
     (["--out", "results/"], "--out: 'results/' is not a file name"),
     (["--bench", "--batch-sizes", "7"], "--bench times its own grid; it takes only --init and "
@@ -422,3 +423,19 @@ def test_cli_checks_out_before_loading_data(case, message, capsys, tmp_path, mon
         assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message.format(out=out) in err and err.count("\n") == 1
+
+
+def test_two_worker_processes_train_the_same_cells(mnist32):
+    """workers=2 forks two processes that each train whole stacks: the same cells come back, with
+    the accuracies one process gives (same arithmetic; a tenth of a point allows for nothing but
+    a different BLAS path, and lr <= 4 keeps the runs out of the chaotic range)."""
+    data = mnist32.subset(3000, 2000)
+    grid = dict(batch_sizes=[20, 50, 100], lrs=[0.5, 1.0, 4.0], seeds=[0, 1])
+    alone = {(r["batch_size"], r["lr"], r["figure"], r["seed"]): r["accuracy"]
+             for r in sweep(data, **grid)}
+    forked = {(r["batch_size"], r["lr"], r["figure"], r["seed"]): r["accuracy"]
+              for r in sweep(data, workers=2, **grid)}
+    assert forked.keys() == alone.keys() and len(alone) == 3 * 4 * 2  # lr 1.0: two rows
+    assert all(abs(forked[k] - alone[k]) <= 0.1 for k in alone), (forked, alone)
+    assert max(alone.values()) > 30  # they learned: chance is 10 %
+

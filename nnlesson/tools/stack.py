@@ -36,7 +36,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_batch_size, check_epochs, check_lr
-from ..network import one_hot, sigmoid
+from ..engine import sigmoid_
+from ..network import one_hot
 from ..training import batch_order, one_blas_thread
 
 
@@ -76,25 +77,35 @@ class Stack:
     def activations(self, X):
         """[a^0, a^1, ..., a^L] for all R networks: a^0 = X (n_0, m), then stacks (R, n_l, m)."""
         a = [X]
-        for l in range(1, self.L + 1):
-            a.append(sigmoid(_times(self.W[l], a[-1]) + self.b[l]))
+        with np.errstate(over="ignore"):  # e^(-z) = inf for very negative z gives sigma = 0
+            for l in range(1, self.L + 1):
+                z = _times(self.W[l], a[-1])
+                z += self.b[l]
+                a.append(sigmoid_(z))
         return a
 
     def sgd_step(self, X, Y, lr):
         """One gradient-descent step of every network on the same batch (X, Y), lr of shape (R,1,1).
 
-        Lesson 5's four equations, on stacks. The step of layer l is taken as soon as its
-        gradient is known: delta^(l-1) needs only the old W^l, computed just before.
+        Lesson 5's four equations, on stacks, computed in place where an array is not needed
+        again. delta^L carries the factor lr (every gradient is linear in it), so the products
+        below are already the steps lr dC/dW^l and lr dC/db^l. The step of layer l is taken as
+        soon as it is known: delta^(l-1) needs only the old W^l, computed just before.
         """
         a, L, m = self.activations(X), self.L, X.shape[1]
-        delta = 2.0 * (a[L] - Y) * a[L] * (1.0 - a[L]) / m
+        delta = a[L] - Y
+        delta *= a[L] * (1.0 - a[L])
+        delta *= lr * (2.0 / m)
         for l in range(L, 0, -1):
-            nabla_W = _times(delta, _T(a[l - 1]))
-            nabla_b = delta.sum(axis=2, keepdims=True)
+            step_W = _times(delta, _T(a[l - 1]))
+            step_b = delta.sum(axis=2, keepdims=True)
             if l > 1:
-                delta = (_T(self.W[l]) @ delta) * a[l - 1] * (1.0 - a[l - 1])
-            self.W[l] -= lr * nabla_W
-            self.b[l] -= lr * nabla_b
+                below = _T(self.W[l]) @ delta
+                below *= a[l - 1] * (1.0 - a[l - 1])
+            self.W[l] -= step_W
+            self.b[l] -= step_b
+            if l > 1:
+                delta = below
 
     def accuracy(self, X, y, chunk=2500):
         """Test accuracy of each network in %, shape (R,). The test set goes through in chunks so

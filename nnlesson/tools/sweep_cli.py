@@ -11,6 +11,11 @@ from .bench import bench_sweep
 from .sweep import PAPER_BATCH_SIZES, PAPER_LRS, _done, _fill, read_results, row_key, writing
 
 
+# Each process trains with one BLAS thread, so one process per core, and two at most: the stacks
+# are memory-bound, and a third process on two cores only waits.
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
 def add_arguments(parser):
     parser.add_argument("--batch-sizes", nargs="+", metavar="B", default=None,
                         help="batch sizes (the paper's 5 10 ... 100)")
@@ -25,6 +30,8 @@ def add_arguments(parser):
     parser.add_argument("--dtype", default="float32", help="float32 or float64 (float32)")
     parser.add_argument("--out", default=os.path.join("results", "sweep.csv"),
                         help="CSV to append to; cells already in it are skipped (results/sweep.csv)")
+    parser.add_argument("--workers", default=str(WORKERS),
+                        help=f"processes training stacks at once, one per core ({WORKERS} here)")
     parser.add_argument("--bench", action="store_true",
                         help="time stacked against one-by-one training on a few cells, and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
@@ -55,7 +62,9 @@ def parse_grid(args):
         epochs=_parse([args.epochs], int, "--epochs", lambda e: e >= 1,
                       "a whole number of at least 1")[0],
         seeds=_parse(args.seeds, int, "--seeds", lambda s: s >= 0, "a whole number, 0 or more"),
-        init=args.init, dtype=args.dtype)
+        init=args.init, dtype=args.dtype,
+        workers=_parse([args.workers], int, "--workers", lambda w: w >= 1,
+                       "a whole number of at least 1")[0])
     if args.init not in INITS:
         raise ValueError(f"--init must be one of {', '.join(INITS)}, got {args.init!r}")
     if args.dtype not in ("float32", "float64"):
