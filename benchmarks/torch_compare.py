@@ -9,9 +9,11 @@ Contenders, each timed in a process of its own:
   * ``engine``:     ``nnlesson.engine.Engine.run_epoch`` (also in float64: ``engine64``);
   * ``torch_loop``: a hand-written PyTorch loop: the same matrix products, sigmoid and manual
                     backpropagation, under ``torch.no_grad()``;
+  * ``torch_tuned``: that loop given the engine's speed-ups: buffers (``out=``), in-place ops,
+                    the learning rate folded into delta^L, the step fused into ``addmm_``;
   * ``autograd``:   ``torch.nn`` layers, ``torch.optim.SGD`` and ``loss.backward()``;
-  * ``naive``:      ``nnlesson.tools.bench.naive_epoch``, one example at a time, timed on fewer images
-                    and scaled to 60,000 (as ``python -m nnlesson bench`` does).
+  * ``naive``:      ``nnlesson.tools.bench.naive_epoch``, one example at a time, timed on fewer
+                    images and scaled to 60,000 (as ``python -m nnlesson bench`` does).
 
 Every contender computes the batch cost at every step, as ``train`` records it. Each process
 warms up on a short run first, then times one epoch (wall clock, the training steps only, as
@@ -39,7 +41,8 @@ import subprocess
 import sys
 import time
 
-CONTENDERS = ("train", "train64", "engine", "engine64", "torch_loop", "autograd", "naive")
+CONTENDERS = ("train", "train64", "engine", "engine64", "torch_loop", "torch_tuned", "autograd",
+              "naive")
 NAIVE_IMAGES = 3000
 OPENBLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
@@ -111,6 +114,41 @@ def run_torch_loop(net, data, batches, lr, seed, threads):
     return clock, W, b
 
 
+def run_torch_tuned(net, data, batches, lr, seed, threads):
+    """torch_loop with the engine's speed-ups, so that PyTorch is not handicapped by style."""
+    import torch
+    X, Y, W, b, batches = torch_data(net, data, batches)
+    L, losses, buffers = net.L, [], {}
+    with Clock() as clock, torch.inference_mode():
+        for idx in batches:
+            m = len(idx)
+            if m not in buffers:  # a^l, delta^l, sigma'(z^l) by layer, and y
+                buffers[m] = [[torch.empty(m, n) for n in net.sizes] for _ in range(3)] + \
+                    [torch.empty(m, net.sizes[-1])]
+            a, delta, s, y = buffers[m]
+            torch.index_select(X, 0, idx, out=a[0])
+            torch.index_select(Y, 0, idx, out=y)
+            for l in range(1, L + 1):
+                torch.addmm(b[l], a[l - 1], W[l].T, out=a[l]).sigmoid_()
+            torch.sub(a[L], y, out=delta[L])
+            losses.append(float(torch.dot(delta[L].view(-1), delta[L].view(-1))) / m)
+            for l in range(L, 0, -1):
+                if l == L:
+                    scale = 2.0 * lr / m
+                else:
+                    torch.mm(delta[l + 1], W[l + 1], out=delta[l])
+                    scale = 1.0
+                torch.mul(a[l], a[l], out=s[l])
+                torch.sub(a[l], s[l], out=s[l])  # sigma' = a (1 - a)
+                delta[l].mul_(s[l]).mul_(scale)
+                if l < L:  # W^(l+1) only now: delta^l needed it as it was
+                    W[l + 1].addmm_(delta[l + 1].T, a[l], alpha=-1)
+                    b[l + 1].sub_(delta[l + 1].sum(0))
+            W[1].addmm_(delta[1].T, a[0], alpha=-1)
+            b[1].sub_(delta[1].sum(0))
+    return clock, W, b
+
+
 def run_autograd(net, data, batches, lr, seed, threads):
     import torch
     X, Y, W, b, batches = torch_data(net, data, batches)
@@ -151,7 +189,8 @@ def run_naive(net, data, batches, lr, seed, threads):
 
 
 RUNS = dict(train=run_train, train64=run_train, engine=run_engine, engine64=run_engine,
-            torch_loop=run_torch_loop, autograd=run_autograd, naive=run_naive)
+            torch_loop=run_torch_loop, torch_tuned=run_torch_tuned, autograd=run_autograd,
+            naive=run_naive)
 
 
 # ---- one child process: one contender, one batch size, one seed ----
@@ -171,7 +210,7 @@ def thread_report(threads):
 def child(job):
     import numpy as np
     contender, threads = job["contender"], job["threads"]
-    if contender in ("torch_loop", "autograd"):
+    if contender.startswith("torch") or contender == "autograd":
         import torch
         torch.set_num_threads(threads)
     from threadpoolctl import threadpool_limits
@@ -260,15 +299,18 @@ def report(args, threads, results, reports, env_note):
         if name in args.contenders and name + "64" in args.contenders:
             print(f"\n{name} float64 / float32 (wall): " + ", ".join(
                 f"batch {b}: {med[name + '64', b] / med[name, b]:.2f}" for b in args.batches))
+    if "engine" in args.contenders and "torch_tuned" in args.contenders:
+        print("\nengine / torch_tuned (wall): " + ", ".join(
+            f"batch {b}: {med['engine', b] / med['torch_tuned', b]:.2f}" for b in args.batches))
     print("\nTest accuracy after the epoch (%), per seed:\n")
     for name in args.contenders:
         if name != "naive":
-            print(f"    {name:>10}: " + "; ".join(
+            print(f"    {name:>11}: " + "; ".join(
                 f"batch {b}: " + " ".join(f"{r['accuracy']:.2f}" for r in results[name, b])
                 for b in args.batches))
     print("\nThreads as the libraries report them inside each run:\n")
     for name, rep in reports.items():
-        print(f"    {name:>10}: " + ", ".join(f"{k}={v}" for k, v in rep.items()))
+        print(f"    {name:>11}: " + ", ".join(f"{k}={v}" for k, v in rep.items()))
 
 
 def main(argv=None):
@@ -292,7 +334,7 @@ def main(argv=None):
         import torch
         torch_version = torch.__version__
     except ImportError:
-        if {"torch_loop", "autograd"} & set(args.contenders):
+        if {"torch_loop", "torch_tuned", "autograd"} & set(args.contenders):
             sys.exit("error: PyTorch is not installed here; use the bench venv "
                      "(see benchmarks/README.md) or leave out torch_loop and autograd")
         torch_version = "not installed"
