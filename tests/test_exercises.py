@@ -1,12 +1,17 @@
 """The exercise checkers accept the right answer and name the usual mistakes, never raising."""
 import math
+import re
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
-from nnlesson import sigmoid, sigmoid_prime
-from nnlesson.lessons.exercises import (check_cost, check_delta_L, check_delta_recursion,
-                                check_feedforward_layer, check_sigmoid_prime)
+from nnlesson import cost, one_hot, sigmoid, sigmoid_prime
+from nnlesson.lessons.exercises import (check_batch_cost, check_cost, check_dC_da_prev, check_dC_db,
+                                        check_dC_dw, check_delta_L, check_delta_recursion,
+                                        check_feedforward, check_feedforward_layer, check_one_hot,
+                                        check_sigmoid_prime, check_step, check_weighted_sum)
 
 
 def naive_sigmoid(z):
@@ -17,33 +22,124 @@ def crash(*args):
     raise RuntimeError("learner's bug")
 
 
+def feedforward(W, b, X):
+    a = X
+    for l in range(1, len(W)):
+        a = sigmoid(W[l] @ a + b[l])
+    return a
+
+
+def feedforward_layers(W, b, X, layers, transpose=False, bias=True):
+    a = X
+    for l in layers:
+        a = sigmoid((W[l].T if transpose else W[l]) @ a + (b[l] if bias else 0))
+    return a
+
+
+def feedforward_in_place(W, b, X):
+    X *= 1.0 + 0 * X.sum()   # harmless so far...
+    X[0] = 0.0               # ...but this overwrites the caller's first row
+    return feedforward(W, b, X)
+
+
+def weights_in_place(W, b, X):
+    for l in range(1, len(W)):
+        W[l] = W[l] * 1.0    # rebinding an item of the caller's list W changes nothing in value
+    W.append(None)           # appending to it does
+    return feedforward(W[:-1], b, X)
+
+
+def step_in_place(v, grad, eta):
+    v -= eta * grad
+    return v
+
+
+def chain(first):
+    def dC(a_prev, w, b, y, prime=sigmoid_prime, two=1, sign=1):
+        z = w * a_prev + b
+        return first(a_prev, w) * prime(z) * two * sign * 2 * (sigmoid(z) - y)
+    return dC
+
+
+dw, db, da = chain(lambda a, w: a), chain(lambda a, w: 1.0), chain(lambda a, w: w)
+
 CORRECT = [
+    (check_weighted_sum, lambda W, a, b, j: W[j] @ a[:, 0] + b[j, 0]),
+    (check_weighted_sum, lambda W, a, b, j: sum(W[j, k] * a[k, 0] for k in range(len(a))) + b[j, 0]),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W @ a + b)),
     (check_feedforward_layer, lambda W, a, b: naive_sigmoid(np.dot(W, a) + b)),
+    (check_feedforward, feedforward),
+    (check_one_hot, one_hot),
     (check_cost, lambda a, y: np.sum((a - y) ** 2)),
     (check_cost, lambda a, y: ((a - y).T @ (a - y))),  # a (1, 1) array is one number too
+    (check_batch_cost, cost),
+    (check_batch_cost, lambda A, Y: np.mean(np.sum((A - Y) ** 2, axis=0))),
+    (check_step, lambda v, g, eta: v - eta * g),
     (check_sigmoid_prime, lambda z: sigmoid(z) * (1 - sigmoid(z))),
+    (check_dC_dw, dw), (check_dC_db, db), (check_dC_da_prev, da),
     (check_delta_L, lambda a, y: 2 * (a - y) * a * (1 - a)),
     (check_delta_recursion, lambda W, d, a: (W.T @ d) * a * (1 - a)),
 ]
 
 WRONG = [
     # (checker, learner's function, words the message must contain)
+    (check_weighted_sum, lambda W, a, b, j: W[:, j] @ a[:, 0] + b[j, 0], "column j of W"),
+    (check_weighted_sum, lambda W, a, b, j: W[j] @ a[:, 0], "bias is missing"),
+    (check_weighted_sum, lambda W, a, b, j: np.sum(W[j] * a[:, 0] + b[j, 0]), "once per term"),
+    (check_weighted_sum, lambda W, a, b, j: sigmoid(W[j] @ a[:, 0] + b[j, 0]), "before the sigmoid"),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W.T @ a + b), "W is transposed"),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W @ a), "bias is missing"),
     (check_feedforward_layer, lambda W, a, b: W @ a + b, "That is z, not a"),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W @ a + b).T, "transpose of the right shape"),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W * a.T + b), "should have shape (3, 1)"),
     (check_feedforward_layer, lambda W, a, b: sigmoid(W @ a - b), "Compare with the formula"),
+    (check_feedforward, lambda W, b, X: feedforward_layers(W, b, X, range(1, len(W)), transpose=True),
+     "W is transposed"),
+    (check_feedforward, lambda W, b, X: feedforward_layers(W, b, X, range(1, len(W)), bias=False),
+     "A bias is missing"),
+    (check_feedforward, lambda W, b, X: feedforward_layers(W, b, X, range(1, len(W) - 1)),
+     "off by one"),
+    (check_feedforward, lambda W, b, X: feedforward_layers(W, b, X, range(1, 2)), "layer 1 only"),
+    (check_feedforward,
+     lambda W, b, X: W[-1] @ feedforward_layers(W, b, X, range(1, len(W) - 1)) + b[-1],
+     "output layer needs its sigmoid"),
+    (check_feedforward,
+     lambda W, b, X: [X] + [feedforward_layers(W, b, X, range(1, l + 1)) for l in range(1, len(W))],
+     "list of all activations"),
+    (check_feedforward, feedforward_in_place, "it changed its input X in place"),
+    (check_feedforward, weights_in_place, "it changed its input W in place"),
+    (check_one_hot, lambda y, n: one_hot(y, n).T, "transposed"),
+    (check_one_hot, lambda y, n: one_hot(np.asarray(y) + 1, n), "off by one"),
+    (check_one_hot, lambda y, n: 1 - one_hot(y, n), "swapped"),
     (check_cost, lambda a, y: np.mean((a - y) ** 2), "divided by the number of outputs"),
     (check_cost, lambda a, y: np.sum((a - y) ** 2) / len(a), "this course uses the sum"),
     (check_cost, lambda a, y: np.sum((a - y) ** 2) / 2, "no 1/2"),
     (check_cost, lambda a, y: np.sum(a - y), "Square each difference"),
     (check_cost, lambda a, y: (a - y) ** 2, "single number"),
+    (check_batch_cost, lambda A, Y: np.sum((A - Y) ** 2), "no division by the batch size"),
+    (check_batch_cost, lambda A, Y: np.mean((A - Y) ** 2), "mean over every entry"),
+    (check_batch_cost, lambda A, Y: np.sum((A - Y) ** 2) / len(A), "A.shape[0]"),
+    (check_batch_cost, lambda A, Y: np.sum((A - Y) ** 2, axis=0), "one per example"),
+    (check_step, lambda v, g, eta: v + eta * g, "uphill"),
+    (check_step, lambda v, g, eta: v - g, "learning rate eta is missing"),
+    (check_step, lambda v, g, eta: -eta * g, "the step itself"),
+    (check_step, step_in_place, "it changed its input v in place"),
     (check_sigmoid_prime, lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2, "inf / inf"),
     (check_sigmoid_prime, lambda z: math.exp(-z) / (1 + math.exp(-z)) ** 2, "np.exp, not math.exp"),
     (check_sigmoid_prime, sigmoid, "That is sigma(z) itself"),
     (check_sigmoid_prime, lambda z: sigmoid(z) * (1 + sigmoid(z)), "Check the sign"),
+    (check_sigmoid_prime, lambda z: z * (1 - z), "You wrote z (1 - z)"),
+    (check_dC_dw, lambda *args: dw(*args, prime=lambda z: 1), "sigma'(z^L) is missing"),
+    (check_dC_dw, lambda *args: dw(*args, prime=lambda z: sigmoid_prime(sigmoid(z))),
+     "applying the sigmoid twice"),
+    (check_dC_dw, lambda *args: dw(*args, two=2), "factor 2 appears twice"),
+    (check_dC_dw, lambda *args: dw(*args, sign=-1), "Check the sign"),
+    (check_dC_dw, db, "That is dC/db^L"),
+    (check_dC_db, lambda *args: db(*args, prime=lambda z: 1), "sigma'(z^L) is missing"),
+    (check_dC_db, dw, "That is dC/dw^L"),
+    (check_dC_da_prev, lambda *args: da(*args, prime=lambda z: 1), "sigma'(z^L) is missing"),
+    (check_dC_da_prev, dw, "That is dC/dw^L"),
+    (check_dC_da_prev, db, "That is dC/db^L"),
     (check_delta_L, lambda a, y: (a - y) * a * (1 - a), "factor 2 is missing"),
     (check_delta_L, lambda a, y: 2 * (a - y) * sigmoid_prime(a), "apply the sigmoid a second time"),
     (check_delta_L, lambda a, y: 2 * (y - a) * a * (1 - a), "a^L - y, not y - a^L"),
@@ -53,21 +149,53 @@ WRONG = [
     (check_delta_recursion, lambda W, d, a: (W.T @ d) * sigmoid_prime(a), "a second time"),
 ]
 
-CHECKERS = [check_feedforward_layer, check_cost, check_sigmoid_prime, check_delta_L,
-            check_delta_recursion]
+CHECKERS = [check_weighted_sum, check_feedforward_layer, check_feedforward, check_one_hot,
+            check_cost, check_batch_cost, check_step, check_sigmoid_prime, check_dC_dw,
+            check_dC_db, check_dC_da_prev, check_delta_L, check_delta_recursion]
+
+
+def one_line(capsys):
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, out
+    return out
+
+
+def stub_dots(*args):
+    ...
+
+
+def stub_return_dots(*args):
+    return ...
+
+
+def stub_raises(*args):
+    raise NotImplementedError
 
 
 @pytest.mark.parametrize("checker, fn", CORRECT)
 def test_accepts_the_right_function(checker, fn, capsys):
-    assert checker(fn) is True
-    assert capsys.readouterr().out.startswith("Well done")
+    assert checker(fn) == True  # noqa: E712 (a Verdict, not the bool True)
+    assert one_line(capsys).startswith("Well done")
 
 
 @pytest.mark.parametrize("checker, fn, words", WRONG)
 def test_names_the_mistake(checker, fn, words, capsys):
-    assert checker(fn) is False
-    out = capsys.readouterr().out
+    assert checker(fn) == False  # noqa: E712
+    out = one_line(capsys)
     assert out.startswith("Not yet") and words in out, out
+
+
+def test_every_checker_has_a_right_and_two_named_wrong_functions():
+    for checker in CHECKERS:
+        assert any(c is checker for c, _ in CORRECT)
+        assert sum(c is checker for c, _, _ in WRONG) >= 2, checker.__name__
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("stub", [stub_dots, stub_return_dots, stub_raises])
+def test_a_stub_is_not_written_yet(checker, stub, capsys):
+    assert checker(stub) == False  # noqa: E712
+    assert one_line(capsys).startswith("Not written yet")
 
 
 def test_says_which_entry_and_by_how_much(capsys):
@@ -81,18 +209,36 @@ def test_points_at_the_extreme_z(capsys):
     assert "the entry for z = -800" in capsys.readouterr().out
 
 
+def test_batches_of_1_7_and_40(capsys):
+    seen = []
+    check_feedforward(lambda W, b, X: seen.append(X.shape[1]) or feedforward(W, b, X))
+    assert seen == [1, 7, 40]
+    capsys.readouterr()
+
+
+def test_a_mistake_that_only_shows_on_a_batch_is_found_there(capsys):
+    # with m = 1 the sum IS the mean: the checker must go on to the batch of 7 to see it
+    check_batch_cost(lambda A, Y: np.sum((A - Y) ** 2))
+    assert "a batch of 7 examples" in capsys.readouterr().out
+
+
+class Weird:
+    def __array__(self, *args, **kwargs):
+        raise KeyError("no numbers here")
+
+
 @pytest.mark.parametrize("checker", CHECKERS)
 @pytest.mark.parametrize("fn, words", [
-    (lambda *args: None, "returned None"),
-    (lambda *args: ..., "Replace the ... with your formula"),
     (crash, "raised RuntimeError (learner's bug)"),
     (lambda *args: "seven", "not numbers"),
+    (lambda *args: [np.ones(2), np.ones(3)], "list of 2 things"),
+    (lambda *args: Weird(), "not numbers"),
     (lambda *args: np.full((7, 7), 0.5), "shape (7, 7)"),
     (42, "should be a function"),
 ])
 def test_never_raises_on_broken_functions(checker, fn, words, capsys):
-    assert checker(fn) is False
-    assert words in capsys.readouterr().out
+    assert checker(fn) == False  # noqa: E712
+    assert words in one_line(capsys)
 
 
 def test_same_message_every_time(capsys):
@@ -100,3 +246,39 @@ def test_same_message_every_time(capsys):
         check_delta_recursion(lambda W, d, a: (W.T @ d) + 1)
     first, second = capsys.readouterr().out.splitlines()
     assert first == second
+
+
+LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("0[234]_*.ipynb"))
+
+
+def exercise_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [cell for cell in nb.cells
+            if cell.cell_type == "code" and re.search(r"^check_\w+\(", cell.source, re.M)]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_each_exercise_has_a_stub_and_a_hidden_solution_printing_one_line(path):
+    cells = exercise_cells(path)
+    assert cells and len(cells) % 2 == 0
+    for stub, solution in zip(cells[::2], cells[1::2]):
+        checker = re.search(r"^(check_\w+)\(", stub.source, re.M).group(1)
+        assert solution.metadata.get("jupyter", {}).get("source_hidden") is True
+        assert solution.source.startswith("# NBVAL_CHECK_OUTPUT")
+        name = re.search(r"^def (\w+)", solution.source, re.M).group(1)
+        assert solution.source.rstrip().endswith(f"{checker}({name})")
+        texts = [out.get("text", "") for out in solution.outputs]
+        assert len(texts) == 1 and texts[0].count("\n") == 1 and texts[0].startswith("Well done")
+
+
+def test_a_verdict_is_a_bool_that_a_notebook_does_not_show(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+    verdict = check_one_hot(one_hot)
+    assert verdict and verdict == True and not check_one_hot(crash)  # noqa: E712
+    capsys.readouterr()
+    formatted, _ = InteractiveShell.instance().display_formatter.format(verdict)
+    assert formatted == {}
+
+
+def test_lessons_2_to_4_hold_enough_exercises():
+    assert sum(len(exercise_cells(path)) // 2 for path in LESSONS) >= 10

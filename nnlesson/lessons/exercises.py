@@ -1,16 +1,55 @@
-"""Checkers for the "your turn" cells of lessons 2 to 5.
+"""Checkers for the "your turn" cells of lessons 2 to 5, and the machinery they share.
 
-Each checker calls the learner's function on a few chosen inputs, compares the result with the
-course's own answer (built from ``nnlesson.network``), and prints one kind, specific message:
-which input, which entry, by how much, and a hint aimed at the usual mistake. A checker never
-raises: a learner who meets a traceback from the checker learns about the checker, not about
-neural networks. Each returns True or False, so a notebook or a test can act on the verdict.
+Each checker calls the learner's function on a few chosen inputs (batches of 1, 7 and 40 examples
+where batches make sense), compares the result with the package's own answer (``nnlesson.network``),
+and prints exactly one kind, specific message: which input, which entry, by how much, and, when
+the answer matches a typical mistake, that mistake by name. The learner's function always gets
+copies, so the checker can also tell when it changed its inputs in place. A checker never raises:
+a learner who meets a traceback from the checker learns about the checker, not about neural
+networks. Each returns a :class:`Verdict`, true or false like a bool, so a test can act on it,
+which a notebook does not display: the cell shows the one message only.
+
+Lessons 2, 3 and 4 keep their checkers in ``exercises_forward``, ``exercises_cost`` and
+``exercises_chain``; they are re-exported here, so ``from nnlesson.lessons.exercises import ...``
+finds every checker.
 """
+import copy
+import inspect
 import warnings
 
 import numpy as np
 
 from ..network import one_hot, sigmoid, sigmoid_prime
+
+STUB = ("Not written yet: {why} Replace the ... with your code, end with a `return` line, and "
+        "run the cell again.")
+
+
+class Verdict:
+    """A checker's verdict: true or false like a bool, but a notebook shows nothing for it.
+
+    The checker has already printed its one message; a bare True or False as the cell's value
+    would print a second line (and ``;`` does not hide it under nbval, which runs cells without
+    history, so IPython cannot see the semicolon).
+    """
+
+    def __init__(self, ok):
+        self.ok = bool(ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __eq__(self, other):
+        return self.ok == other if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    def __hash__(self):
+        return hash(self.ok)
+
+    def __repr__(self):
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self):
+        """Display nothing: the message above already says it."""
 
 
 def _inputs():
@@ -29,139 +68,128 @@ def _examples(m):
     return "1 example" if m == 1 else f"a batch of {m} examples"
 
 
-def _check(name, fn, cases, mistakes, on_error, formula, where=None):
+def _arg_names(fn, count):
+    """The learner's own names for its parameters, or "argument 1", "argument 2", ..."""
+    try:
+        params = [p.name for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    return [params[i] if i < len(params) else f"argument {i + 1}" for i in range(count)]
+
+
+def _equal(before, after):
+    """Whether an argument is unchanged: arrays entry by entry, lists (like W) item by item."""
+    if isinstance(before, (list, tuple)):
+        return (isinstance(after, (list, tuple)) and len(before) == len(after)
+                and all(_equal(x, y) for x, y in zip(before, after)))
+    if before is None or np.isscalar(before):
+        return after is before or after == before
+    after = np.asarray(after)
+    return after.shape == np.shape(before) and np.array_equal(before, after, equal_nan=True)
+
+
+def _changed(args, copies, names):
+    """The name of the first argument the learner's function changed in place, or None."""
+    return next((name for name, before, after in zip(names, args, copies)
+                 if not _equal(before, after)), None)
+
+
+def _as_numbers(got):
+    try:
+        return np.asarray(got, dtype=float), None
+    except Exception:  # ragged lists, strings, objects: anything that is not an array of numbers
+        if isinstance(got, (list, tuple)):
+            return None, (f"returned a {type(got).__name__} of {len(got)} things of different "
+                          f"shapes. It should return one NumPy array.")
+        return None, (f"returned {type(got).__name__}, not numbers. "
+                      f"It should return a NumPy array (or a number).")
+
+
+def _same(got, want):
+    return got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-12,
+                                                   equal_nan=True)
+
+
+def _mistake(got, args, mistakes):
+    """The hint of the first typical mistake whose answer equals the learner's, or None."""
+    for wrong, hint in mistakes:
+        try:
+            answer = np.asarray(_call(wrong, copy.deepcopy(args)), dtype=float)
+        except Exception:  # a mistake that cannot happen on these inputs
+            continue
+        if answer.shape == () and got.size == 1:
+            answer = answer.reshape(got.shape)
+        if _same(got, answer):
+            return hint
+    return None
+
+
+def _judge(name, fn, cases, mistakes, on_error, formula, where, names):
+    """The one message for fn, and the verdict (see :func:`_check`)."""
+    if not callable(fn):
+        return (f"Not yet: {name} should be a function, but it is {type(fn).__name__}. "
+                f"Pass the function itself, without calling it: check(my_function)."), False
+    for label, args, expected in cases:
+        expected, arg_copies = np.asarray(expected, dtype=float), copy.deepcopy(args)
+        try:
+            got = _call(fn, arg_copies)
+        except NotImplementedError:
+            return STUB.format(why="it still raises NotImplementedError."), False
+        except Exception as error:  # any error at all is the learner's to see, kindly
+            return (f"Not yet: your function raised {type(error).__name__} ({error}) on {label}. "
+                    f"{on_error}"), False
+        if got is None or got is Ellipsis:
+            return STUB.format(why=f"your function returned {got}."), False
+        changed = _changed(args, arg_copies, names or _arg_names(fn, len(args)))
+        if changed:
+            return (f"Not yet: on {label}, it changed its input {changed} in place. Build new "
+                    f"arrays instead (a = a - x, not a -= x; no a[...] = ...): the caller still "
+                    f"needs {changed}."), False
+        got, problem = _as_numbers(got)
+        if problem:
+            return f"Not yet: on {label}, your function {problem}", False
+        if expected.shape == () and got.size == 1:
+            got = got.reshape(())
+        if _same(got, expected):
+            continue
+        hint = _mistake(got, args, mistakes)
+        if got.shape != expected.shape:
+            if hint is None and expected.shape == ():
+                hint = "The answer is a single number: add the terms up with np.sum."
+            elif hint is None and got.shape == expected.shape[::-1]:
+                hint = "That is the transpose of the right shape."
+            return (f"Not yet: on {label}, your answer has shape {got.shape}, but it should "
+                    f"have shape {expected.shape}. {hint or 'Compare with the formula: ' + formula}"
+                    ), False
+        index = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, rtol=1e-6,
+                                                               atol=1e-12, equal_nan=True))[0])
+        at = where(args, index) if where else (f"entry {index}" if index else "the value")
+        if hint is None and not np.isfinite(got[index]):
+            hint = "It is not a finite number: something overflowed or divided 0 by 0."
+        off = f" (off by {got[index] - expected[index]:.3g})" if np.isfinite(got[index]) else ""
+        return (f"Not yet: on {label}, {at} is {got[index]:.6g} but should be "
+                f"{expected[index]:.6g}{off}. {hint or 'Compare with the formula: ' + formula}"
+                ), False
+    return f"Well done: {name} is right on all {len(cases)} test inputs.", True
+
+
+def _check(name, fn, cases, mistakes, on_error, formula, where=None, names=None):
     """Run fn on each case (label, args, expected); print one message; return the verdict.
 
     ``mistakes`` lists (wrong_function, hint): when fn's answer matches a wrong function's answer,
     the learner sees that hint; otherwise the ``formula`` to compare with. ``on_error`` is the
-    hint for a function that raises.
+    hint for a function that raises. ``names`` are the arguments' names in messages such as "it
+    changed its input X in place" (by default the learner's own parameter names). A stub, whose
+    body is ``...``, ``return ...`` or ``raise NotImplementedError``, is "not written yet".
     """
-    if not callable(fn):
-        print(f"Not yet: {name} should be a function, but it is {type(fn).__name__}. "
-              f"Pass the function itself, without calling it: check(my_function).")
-        return False
-    for label, args, expected in cases:
-        try:
-            got = _call(fn, args)
-        except Exception as error:  # any error at all is the learner's to see, kindly
-            print(f"Not yet: your function raised {type(error).__name__} ({error}) on {label}. "
-                  f"{on_error}")
-            return False
-        if got is None or got is Ellipsis:
-            print(f"Not yet: your function returned {got} on {label}. "
-                  + ("Replace the ... with your formula." if got is Ellipsis
-                     else "Did you forget the `return` line?"))
-            return False
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            print(f"Not yet: your function returned {type(got).__name__} on {label}, "
-                  f"not numbers. It should return a NumPy array (or a number).")
-            return False
-        if expected.shape == () and got.size == 1:
-            got = got.reshape(())
-        if got.shape != expected.shape:
-            if expected.shape == ():
-                hint = "The cost of one example is a single number: add the terms up with np.sum."
-            elif got.shape == expected.shape[::-1]:
-                hint = "That is the transpose of the right shape."
-            else:
-                hint = "Compare with the formula: " + formula
-            print(f"Not yet: on {label}, your answer has shape {got.shape}, "
-                  f"but it should have shape {expected.shape}. {hint}")
-            return False
-        wrong = ~np.isclose(got, expected, rtol=1e-6, atol=1e-12)
-        if wrong.any():
-            index = tuple(int(i) for i in np.argwhere(wrong)[0])
-            at = where(args, index) if where else (f"entry {index}" if index else "the value")
-            hint = next((hint for mistake, hint in mistakes
-                         if np.allclose(got, _call(mistake, args), rtol=1e-6, atol=1e-12,
-                                        equal_nan=True)), None)
-            if hint is None and not np.isfinite(got[index]):
-                hint = "It is not a finite number: something overflowed or divided 0 by 0."
-            off = (f" (off by {got[index] - expected[index]:.3g})" if np.isfinite(got[index])
-                   else "")
-            print(f"Not yet: on {label}, {at} is {got[index]:.6g} but should be "
-                  f"{expected[index]:.6g}{off}. {hint or 'Compare with the formula: ' + formula}")
-            return False
-    print(f"Well done: {name} is right on all {len(cases)} test inputs.")
-    return True
-
-
-# ---- lesson 2: one layer feeding forward ----
-
-def check_feedforward_layer(fn):
-    """fn(W, a_prev, b) should return a = sigma(W a_prev + b), for one column or a batch."""
-    rng, cases = _inputs(), []
-    for n, n_prev, m in [(3, 3, 1), (4, 2, 1), (2, 5, 4)]:  # square first: W.T then gives numbers
-        W, a_prev, b = rng.normal(size=(n, n_prev)), rng.uniform(size=(n_prev, m)), rng.normal(size=(n, 1))
-        cases.append((f"a layer of {n} neurons fed by {n_prev}, with {_examples(m)}",
-                      (W, a_prev, b), sigmoid(W @ a_prev + b)))
-    mistakes = [
-        (lambda W, a, b: sigmoid(W.T @ a + b),
-         "It looks like W is transposed: W has shape (n_l, n_(l-1)), row j holds the weights "
-         "into neuron j, so z = W @ a_prev + b."),
-        (lambda W, a, b: sigmoid(W @ a),
-         "It looks like the bias is missing: z = W @ a_prev + b, then a = sigma(z)."),
-        (lambda W, a, b: W @ a + b,
-         "That is z, not a yet: pass it through the sigmoid, a = sigma(z)."),
-    ]
-    on_error = ("Check the shapes: W is (n_l, n_(l-1)) and a_prev is (n_(l-1), m), so the matrix "
-                "product is W @ a_prev (not W.T @ a_prev, not a_prev @ W, and @ rather than *).")
-    return _check("your feedforward layer", fn, cases, mistakes, on_error,
-                  "a = sigma(W @ a_prev + b).")
-
-
-# ---- lesson 3: the cost of one example ----
-
-def check_cost(fn):
-    """fn(a, y) should return C = sum_i (a_i - y_i)^2 for ONE example: a single number."""
-    rng, cases = _inputs(), []
-    for n, shape in [(10, (10, 1)), (3, (3, 1)), (4, (4,))]:
-        a, y = rng.uniform(size=shape), one_hot(rng.integers(n, size=1), n).reshape(shape)
-        cases.append((f"an example with {n} outputs (a and y of shape {shape})",
-                      (a, y), np.array(np.sum((a - y) ** 2))))
-    mistakes = [
-        (lambda a, y: np.mean((a - y) ** 2),
-         "You divided by the number of outputs n. The paper writes /n in one place and a plain "
-         "sum in another; this course uses the sum, because its derivative is exactly the "
-         "paper's dC/da = 2(a - y). Dividing by n would only shrink every gradient by n."),
-        (lambda a, y: np.sum((a - y) ** 2) / 2,
-         "You halved the cost. Some books use 1/2 so that the 2 cancels when differentiating; "
-         "this course follows the paper, C = sum_i (a_i - y_i)^2, with no 1/2."),
-        (lambda a, y: np.sqrt(np.sum((a - y) ** 2)),
-         "That is the length of a - y; the cost is its square, without the square root."),
-        (lambda a, y: np.sum(a - y),
-         "Square each difference before adding: otherwise errors of opposite sign cancel."),
-        (lambda a, y: np.sum(np.abs(a - y)),
-         "Square each difference, (a_i - y_i)**2, rather than taking its absolute value."),
-    ]
-    on_error = "The cost is np.sum((a - y)**2): a and y have the same shape, one entry per output."
-    return _check("your cost", fn, cases, mistakes, on_error, "C = sum_i (a_i - y_i)^2.")
-
-
-# ---- lesson 4: the derivative of the sigmoid ----
-
-def check_sigmoid_prime(fn):
-    """fn(z) should return sigma'(z) entry by entry, also at extreme z such as +-800."""
-    z_moderate = np.linspace(-6, 6, 12).reshape(3, 4)
-    z_extreme = np.array([-800.0, -40.0, 40.0, 800.0])
-    cases = [(f"z = {name}", (z,), sigmoid_prime(z))
-             for name, z in [("a 3x4 array of values between -6 and 6", z_moderate),
-                             ("[-800, -40, 40, 800]", z_extreme)]]
-    overflow = ("At large |z| a formula like exp(-z) / (1 + exp(-z))**2 computes inf / inf. "
-                "Write it as sigma(z) * (1 - sigma(z)) (Appendix 1 of the paper), using "
-                "nnlesson.sigmoid, which never overflows.")
-    mistakes = [
-        (lambda z: sigmoid(z), "That is sigma(z) itself; its derivative is sigma(z) (1 - sigma(z))."),
-        (lambda z: sigmoid(z) * (1 + sigmoid(z)), "Check the sign: sigma'(z) = sigma(z) (1 - sigma(z))."),
-        (lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2, overflow),
-    ]
-    on_error = ("Use NumPy, which works on whole arrays (np.exp, not math.exp); better still, "
-                "sigma(z) * (1 - sigma(z)) with nnlesson.sigmoid, which never overflows.")
-    return _check("your sigmoid_prime", fn, cases, mistakes, on_error,
-                  "sigma'(z) = sigma(z) (1 - sigma(z)).",
-                  where=lambda args, index: f"the entry for z = {args[0][index]:g}")
+    try:
+        message, verdict = _judge(name, fn, cases, mistakes, on_error, formula, where, names)
+    except Exception as error:  # the last guard: a checker never raises, whatever fn returned
+        message, verdict = (f"Not yet: the checker could not read your function's answer "
+                            f"({type(error).__name__}). Return a NumPy array of numbers."), False
+    print(message)
+    return verdict
 
 
 # ---- lesson 5: the error delta of the output layer and of the layers before it ----
@@ -210,3 +238,11 @@ def check_delta_recursion(fn):
                 "the product that gives (n_l, m) is W_next.T @ delta_next.")
     return _check("your delta^l", fn, cases, mistakes, on_error,
                   "delta^l = (W^(l+1))^T delta^(l+1) o a^l (1 - a^l), o meaning entry by entry.")
+
+
+# Lessons 2-4 live in their own modules (imported last: they import the machinery above).
+from .exercises_forward import (check_feedforward, check_feedforward_layer,  # noqa: E402
+                                check_weighted_sum)
+from .exercises_cost import check_batch_cost, check_cost, check_one_hot, check_step  # noqa: E402
+from .exercises_chain import (check_dC_da_prev, check_dC_db, check_dC_dw,  # noqa: E402
+                              check_sigmoid_prime)
