@@ -99,7 +99,9 @@ class Network:
 
     # ---- input checks: a learner's wrong shape gets a sentence, not a broadcasting surprise ----
 
-    def _as_batch(self, X, name="X", rows=None):
+    def as_batch(self, X, name="X", rows=None):
+        """``X`` as a batch for this network, shape (n_0, m) in its dtype, or a ValueError that says
+        what is wrong with its shape or values (``rows``: the size expected, n_0 by default)."""
         rows = self.sizes[0] if rows is None else rows
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:  # one example given as a flat vector: make it a column
@@ -113,8 +115,8 @@ class Network:
         return X
 
     def _check_pair(self, X, Y):
-        X = self._as_batch(X)
-        Y = self._as_batch(Y, "Y", rows=self.sizes[-1])
+        X = self.as_batch(X)
+        Y = self.as_batch(Y, "Y", rows=self.sizes[-1])
         if X.shape[1] != Y.shape[1]:
             raise ValueError(f"X has {X.shape[1]} examples but Y has {Y.shape[1]}")
         return X, Y
@@ -127,7 +129,7 @@ class Network:
 
     def activations(self, X):
         """The list [a^0, a^1, ..., a^L], each of shape (n_l, m). a^0 is X itself."""
-        return self._activations(self._as_batch(X))
+        return self._activations(self.as_batch(X))
 
     def _activations(self, a):
         a_list = [a]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .checks import check_batch_size, check_epochs, check_lr, check_seed, is_whole
+from .checks import check_batch_size, check_epochs, check_lr, check_seed
+from .engine import Engine
 from .network import one_hot
 
 
@@ -112,12 +113,37 @@ def batch_order(n, batch_size, epochs, seed):
         yield [order[k:k + batch_size] for k in range(0, n, batch_size)]
 
 
+class MiniBatches:
+    """A training set as lesson 6 cuts it, epoch by epoch (:func:`batch_order`).
+
+    In memory one example per row, in the network's dtype, converted once: a mini-batch is then
+    a contiguous gather, and ``.T`` (free) turns it into the paper's columns. ``train`` (through
+    the engine) and lesson 7's stacked trainer both train from it, so both see the same batches.
+    """
+
+    def __init__(self, X, y, n_outputs, dtype, batch_size, epochs, seed):
+        self.rows = np.ascontiguousarray(np.asarray(X).T, dtype=dtype)
+        if not np.all(np.isfinite(self.rows)):
+            raise ValueError("the training images contain NaN or infinite values")
+        self.Y_rows = np.ascontiguousarray(one_hot(y, n_outputs).T, dtype=dtype)
+        self.batch_size = check_batch_size(batch_size, len(self.rows))
+        self.epochs, self.seed = check_epochs(epochs), seed
+
+    def __iter__(self):
+        """(epoch, the epoch's list of index arrays), for each epoch."""
+        return enumerate(batch_order(len(self.rows), self.batch_size, self.epochs, self.seed))
+
+    def gather(self, idx):
+        """The examples ``idx`` as the paper's columns: (X, Y), shapes (n_0, m) and (n_L, m)."""
+        return self.rows[idx].T, self.Y_rows[idx].T
+
+
 def _check_data(net, data):
     """The training images and labels, checked against each other and against ``net``."""
     X, y = np.asarray(data.X_train), np.asarray(data.y_train)
     if X.ndim != 2:
         raise ValueError(f"the training images must be one column per image, got shape {X.shape}")
-    net._as_batch(X[:, :1])  # the number of pixels, with the network's own message
+    net.as_batch(X[:, :1])  # the number of pixels, with the network's own message
     if y.shape != (X.shape[1],):
         raise ValueError(f"there are {X.shape[1]} training images but {y.size} labels")
     n = net.sizes[-1]
@@ -200,23 +226,20 @@ def _train(net, data, epochs, batch_size, lr, seed, callback):
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function of one Progress, or None, got {callback!r}")
     X, y = _check_data(net, data)
-    batch_size = check_batch_size(batch_size, X.shape[1])
-    # Every setting is checked: only now the (possibly large) copies. One example per row in
-    # memory: a mini-batch is a contiguous gather, and .T (free) turns it into the paper's
-    # columns. Converted to the network's dtype once, not per batch.
-    rows = np.ascontiguousarray(X.T, dtype=net.dtype)
-    if not np.all(np.isfinite(rows)):
-        raise ValueError("the training images contain NaN or infinite values")
-    Y_rows = np.ascontiguousarray(one_hot(y, net.sizes[-1]).T, dtype=net.dtype)
+    check_batch_size(batch_size, X.shape[1])
+    # Every setting is checked: only now the (possibly large) copy, once. The engine takes the
+    # steps of Network.sgd_step with the same numbers, only faster (engine.py says how).
+    batches = MiniBatches(X, y, net.sizes[-1], net.dtype, batch_size, epochs, seed)
+    engine = Engine(net, batches.rows.T, batches.Y_rows.T)  # the rows as they are: no copy
     history = History()
-    for epoch, batches in enumerate(batch_order(len(rows), batch_size, epochs, seed)):
-        start = time.perf_counter()
-        for k, idx in enumerate(batches):
-            loss = net._sgd_step(rows[idx].T, Y_rows[idx].T, lr)
+    for epoch, order in batches:
+        def after_batch(k, loss, epoch=epoch, n=len(order)):
             history.loss.append(loss)
-            if callback and callback(Progress(epoch, k + 1, len(batches), epochs, loss, history)):
+            if callback is not None and callback(Progress(epoch, k, n, epochs, loss, history)):
                 history.stopped = True
-                break
+            return history.stopped
+        start = time.perf_counter()
+        engine.run_epoch(order, lr, after_batch)
         history.seconds.append(time.perf_counter() - start)
         history.test_accuracy.append(evaluate(net, data.X_test, data.y_test))
         if history.stopped:

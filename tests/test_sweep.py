@@ -11,6 +11,7 @@ import pytest
 from nnlesson import Network, load_mnist, train
 from nnlesson.tools.cli import main
 from nnlesson.data import Dataset
+from nnlesson.engine import Engine
 from nnlesson.tools.stack import Stack, train_stack
 from nnlesson.tools.sweep import (COLUMNS, PAPER_BATCH_SIZES, PAPER_LRS, STACK_BYTES, figures_of,
                                  read_results, run_to_csv, stacks, sweep)
@@ -43,8 +44,8 @@ def test_stacks_cover_the_rates_in_order_within_the_cache_budget(dtype, itemsize
     assert stacks([4.0], dtype) == [[4.0]]
 
 
-def test_batch_order_is_the_order_train_uses():
-    # Image i carries its own index in pixel 0, so the batches train feeds to _sgd_step can be read
+def test_batch_order_is_the_order_train_uses(monkeypatch):
+    # Image i carries its own index in pixel 0, so the batches train's engine steps on can be read
     # back from the batches themselves.
     n, batch_size, epochs = 103, 10, 2
     X = np.zeros((784, n))
@@ -52,8 +53,12 @@ def test_batch_order_is_the_order_train_uses():
     data = Dataset(X, np.arange(n) % 10, X[:, :5], np.arange(5))
     seen = []
     net = Network(seed=0)
-    original = net._sgd_step
-    net._sgd_step = lambda Xb, Yb, lr: seen.append(np.rint(Xb[0] * n).astype(int)) or original(Xb, Yb, lr)
+    original = Engine.step
+
+    def step(engine, idx, lr):
+        seen.append(np.rint(engine.rows[idx, 0] * n).astype(int))
+        return original(engine, idx, lr)
+    monkeypatch.setattr(Engine, "step", step)
     train(net, data, epochs=epochs, batch_size=batch_size, lr=1.0, seed=7)
     ours = [idx for batches in batch_order(n, batch_size, epochs, seed=7) for idx in batches]
     assert len(ours) == len(seen) == 2 * 11 and len(ours[10]) == 3  # the last batch is smaller

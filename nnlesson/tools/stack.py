@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import check_batch_size, check_epochs, check_lr
+from ..checks import check_lr
 from ..engine import sigmoid_
-from ..network import one_hot
-from ..training import batch_order, one_blas_thread
+from ..training import MiniBatches, one_blas_thread
 
 
 def _times(M, A):
@@ -127,16 +126,13 @@ def train_stack(stack, data, epochs=1, batch_size=40, lrs=(4.0,), seed=0, callba
         lr = np.array([check_lr(x) for x in lrs], dtype=stack.dtype).reshape(-1, 1, 1)
         if len(lr) != stack.R:
             raise ValueError(f"{len(lr)} learning rates for a stack of {stack.R} networks")
-        check_epochs(epochs)
-        # As in train: one example per row, so a mini-batch is one gather and .T gives columns.
-        rows = np.ascontiguousarray(np.asarray(data.X_train).T, dtype=stack.dtype)
-        Y_rows = np.ascontiguousarray(one_hot(data.y_train, stack.sizes[-1]).T, dtype=stack.dtype)
-        batch_size = check_batch_size(batch_size, len(rows))
+        batches = MiniBatches(data.X_train, data.y_train, stack.sizes[-1], stack.dtype,
+                              batch_size, epochs, seed)  # as train: the same batches
         accuracy = []
-        for epoch, batches in enumerate(batch_order(len(rows), batch_size, epochs, seed)):
-            for k, idx in enumerate(batches):
-                stack.sgd_step(rows[idx].T, Y_rows[idx].T, lr)
+        for epoch, order in batches:
+            for k, idx in enumerate(order):
+                stack.sgd_step(*batches.gather(idx), lr)
                 if callback is not None:
-                    callback((epoch + (k + 1) / len(batches)) / epochs)
+                    callback((epoch + (k + 1) / len(order)) / epochs)
             accuracy.append(stack.accuracy(data.X_test, data.y_test))
         return np.array(accuracy)
