@@ -107,3 +107,18 @@ def test_zero_learning_rate_moves_nothing():
 def test_a_slow_shallow_direction_is_pointed_out():
     assert "crawls" in describe_descent(0.1)
     assert "crawls" not in describe_descent(1.2)
+
+
+def test_the_bowl_shows_minus_the_gradient_as_arrows():
+    from matplotlib.quiver import Quiver
+    k = (1.0, 0.2)
+    fig, _ = descent_view(0.3, k=k)
+    bowl = fig.axes[1]
+    arrows = [c for c in bowl.collections if isinstance(c, Quiver)]
+    assert len(arrows) == 1
+    q = arrows[0]
+    points = np.column_stack([np.ravel(q.X), np.ravel(q.Y)])
+    assert len(points) >= 25 and np.all(np.abs(points) <= VIEW)
+    expected = -np.array([quadratic_gradient(p, k) for p in points])
+    assert np.allclose(np.column_stack([np.ravel(q.U), np.ravel(q.V)]), expected)
+    close(fig)

@@ -142,11 +142,24 @@ def _times(k, name):
     return name if k == 1 else f"{k:g} {name}"
 
 
+def _arrows(axes, k):
+    """-grad C at a 7 x 7 grid of points: the direction each step takes (before the factor lr).
+
+    Arrows are drawn at a sixth of their length in w units, so the longest (5.4, at the edges
+    of the steep direction) stays within one grid spacing (0.9).
+    """
+    g = np.linspace(-VIEW * 0.9, VIEW * 0.9, 7)
+    W1, W2 = np.meshgrid(g, g)
+    axes.quiver(W1, W2, -2 * k[0] * W1, -2 * k[1] * W2, angles="xy", scale_units="xy",
+                scale=6.0, color="tab:blue", alpha=0.6, width=0.005)
+
+
 def descent_view(lr, k=K, w0=START, steps=STEPS):
     """The lesson 3 widget: ``(figure, message)``, or ``(None, message)`` for an unusable lr.
 
     Left, the curve C(w) = k_1 w^2 with the iterates of gradient descent on it; right, the
-    contours of the bowl C = k_1 w_1^2 + k_2 w_2^2 with the path of the iterates in 2-D.
+    contours of the bowl C = k_1 w_1^2 + k_2 w_2^2, the arrows of -grad C (downhill, across the
+    contours), and the path of the iterates in 2-D.
     """
     problem = number_problem("the learning rate", lr)
     if problem:
@@ -172,6 +185,7 @@ def descent_view(lr, k=K, w0=START, steps=STEPS):
 
     W1, W2 = np.meshgrid(w[::4], w[::4])  # a coarse grid draws the same smooth ellipses
     bowl.contour(W1, W2, k[0] * W1 ** 2 + k[1] * W2 ** 2, levels=12, colors="0.7", linewidths=0.8)
+    _arrows(bowl, k)
     bowl.plot(path_2d[:, 0], path_2d[:, 1], "-o", color="tab:red", ms=4, lw=1)
     bowl.plot(*path_2d[0], "o", color="black", ms=6)
     bowl.plot(0, 0, "+", color="black", ms=10)
