@@ -81,15 +81,19 @@ def test_widget_redraws_on_a_new_digit_and_on_each_step(digits):
     net, X, labels = digits
     box = bv.backprop_widget(net, X, labels, lr=1.0)
     sliders, message, plot = box.children
-    digit, rate, step = sliders.children
+    digit_row, _, step = sliders.children
+    digit = digit_row.children[1]  # after its name
     first = plot.value
     digit.value = 2
     assert plot.value != first and "Test image 2" in message.value
     shown = plot.value
-    for _ in range(3):
+    for n in range(1, 4):
         step.click()
-        assert plot.value != shown and "One step" in message.value
+        assert plot.value != shown and f"Step {n} on this digit. One step" in message.value
         shown = plot.value
+    digit.value = 3  # a new digit starts the count again
+    step.click()
+    assert "Step 1 on this digit." in message.value
     assert {"nnl-backprop-digit", "nnl-backprop-step", "nnl-backprop-plot"} <= {
         c for w in (digit, step, plot) for c in w._dom_classes}
 

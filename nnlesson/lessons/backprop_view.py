@@ -18,7 +18,7 @@ from matplotlib.collections import LineCollection
 
 from ..checks import is_whole, lr_problem
 from ..network import Network, cost, one_hot
-from .plots import new_figure, roomy, show, wrapping
+from .plots import SLIDER_ROOM_PX, labelled, new_figure, show, wrapping
 
 SIZES = (784, 32, 16, 10)
 
@@ -153,17 +153,27 @@ def sgd_step(net, X, labels, index, lr):
 def backprop_widget(net, X, labels, lr=1.0):
     """The digit and learning-rate sliders, the Step button, the message and the figure."""
     import ipywidgets as widgets
-    digit = widgets.IntSlider(0, min=0, max=np.shape(X)[1] - 1, description="test digit")
-    rate = widgets.FloatSlider(lr, min=0.1, max=10.0, step=0.1, description="learning rate")
+    digit = widgets.IntSlider(0, min=0, max=np.shape(X)[1] - 1)
+    rate = widgets.FloatSlider(lr, min=0.1, max=10.0, step=0.1)
     step = widgets.Button(description="one SGD step")
     plot, message = widgets.Image(format="png"), widgets.HTML()
     for name, w in {"digit": digit, "lr": rate, "step": step, "plot": plot, "message": message}.items():
         w.add_class(f"nnl-backprop-{name}")
 
+    steps = [0]  # steps taken on the digit shown, so that every press is seen to arrive
+
     def redraw(change=None):
+        steps[0] = 0
         show(plot, message, *backprop_view(net, X, labels, digit.value, rate.value))
 
+    def one_step(button):
+        fig, said = sgd_step(net, X, labels, digit.value, rate.value)
+        steps[0] += fig is not None
+        show(plot, message, fig, f"Step {steps[0]} on this digit. {said}" if fig else said)
+
     digit.observe(redraw, names="value")
-    step.on_click(lambda _: show(plot, message, *sgd_step(net, X, labels, digit.value, rate.value)))
+    step.on_click(one_step)
     redraw()
-    return widgets.VBox([wrapping([roomy(digit), roomy(rate), step]), message, plot])
+    room = f"{SLIDER_ROOM_PX}px"  # names above their sliders when the notebook is narrow
+    return widgets.VBox([wrapping([labelled("test digit", digit, room),
+                                   labelled("learning rate", rate, room), step]), message, plot])

@@ -227,6 +227,8 @@ LAYOUTS = [(width, files) for width in (1280, 800) for files in (True, False)]  
         pytest.mark.notebook("05_backpropagation.ipynb"),
         pytest.mark.xfail(strict=True, reason="gradcheck.py's figure is 480 px wide: drawn at 76 % "
                           "in the 368 px of an 800 px window with the file browser open")]),
+    pytest.param("05_backpropagation.ipynb", "nnl-backprop-digit", id="lesson5-backprop",
+                 marks=pytest.mark.notebook("05_backpropagation.ipynb")),
     pytest.param("06_training_mnist.ipynb", "nnl-train-lr", id="lesson6",
                  marks=pytest.mark.notebook("06_training_mnist.ipynb")),
 ])
@@ -403,3 +405,31 @@ def test_harness_sees_what_a_learner_would_call_broken(browser, tmp_path):
     finally:
         course.close()
         assert not server.stop(), "the scratch server left processes behind"
+
+
+@pytest.mark.notebook("05_backpropagation.ipynb")
+def test_lesson5_backprop_pick_a_digit_then_step_fast(course):
+    """Lesson 5's backprop widget: a new digit redraws it; five fast Step presses all reach the
+    kernel (the message counts them) and redraw the picture, with no error."""
+    run = lesson(course, "05_backpropagation.ipynb")
+    page = run.page
+    with shown_on_failure(run):
+        digit, step = widget(page, "nnl-backprop-digit"), widget(page, "nnl-backprop-step")
+        plot, message = widget(page, "nnl-backprop-plot"), widget(page, "nnl-backprop-message")
+        digit_before, plot_before, msg_before = slider_value(digit), looks(plot), message.inner_text()
+        drag_slider(page, digit, 0.5)
+        digit_after = changes("the digit readout", lambda: slider_value(digit), digit_before)
+        wait_until(lambda: f"Test image {digit_after} " in message.inner_text(), 20,
+                   lambda: f"the message to name test image {digit_after} ({message.inner_text()!r})")
+        picked = changes("the backprop picture", lambda: looks(plot), plot_before)
+        for _ in range(5):
+            step.click()
+        # every press is heard, in order, each one step on the digit picked
+        wait_until(lambda: "Step 5 on this digit." in message.inner_text(), 60,
+                   lambda: f"the message to report the fifth step ({message.inner_text()!r})")
+        changes("the backprop picture after the steps", lambda: looks(plot), picked)
+        said = message.inner_text()
+        assert f"on test image {digit_after}," in said and msg_before != said, said
+        assert "Step 6" not in " ".join(stays_still(lambda: message.inner_text(), 1.0))
+    print(f"digit {digit_before} -> {digit_after}: {said!r}; "
+          f"screenshot: {run.screenshot('backprop')}")
