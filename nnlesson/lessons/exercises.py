@@ -83,8 +83,10 @@ def _equal(before, after):
     if isinstance(before, (list, tuple)):
         return (isinstance(after, (list, tuple)) and len(before) == len(after)
                 and all(_equal(x, y) for x, y in zip(before, after)))
-    if before is None or np.isscalar(before):
-        return after is before or after == before
+    if before is None:
+        return after is None
+    if np.isscalar(before):
+        return np.isscalar(after) and bool(after == before)
     after = np.asarray(after)
     return after.shape == np.shape(before) and np.array_equal(before, after, equal_nan=True)
 
@@ -136,7 +138,7 @@ def _judge(name, fn, cases, mistakes, on_error, formula, where, names):
             got = _call(fn, arg_copies)
         except NotImplementedError:
             return STUB.format(why="it still raises NotImplementedError."), False
-        except Exception as error:  # any error at all is the learner's to see, kindly
+        except (Exception, SystemExit) as error:  # any error at all is the learner's to see, kindly
             return (f"Not yet: your function raised {type(error).__name__} ({error}) on {label}. "
                     f"{on_error}"), False
         if got is None or got is Ellipsis:
