@@ -1,4 +1,4 @@
-"""Lesson 5's backpropagation widget: the passes it draws, the step it takes, the input it refuses."""
+"""Lesson 5's backprop widget: the passes it draws, the step it takes, the input it refuses."""
 import re
 
 import numpy as np

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from nnlesson.derivations.paths import delta_is_dC_da, printed_recursion_derivative, weight_derivative
+from nnlesson.derivations.paths import (delta_is_dC_da, printed_recursion_derivative,
+                                        weight_derivative)
 from nnlesson.lessons import paths
 from nnlesson.network import Network
 
@@ -14,8 +15,8 @@ def test_two_paths_sum_to_backprop_sympy_and_finite_differences():
     # backprop and the sum of paths do the same float64 sums in another order: ~1e-16 apart
     assert by_hand == pytest.approx(ex.net.backprop(ex.x, ex.y)[0][1][0, 1], abs=1e-14)
     # SymPy works with 30 digits: the float64 sum is within a few units of the last place
-    assert by_hand == pytest.approx(weight_derivative(ex.net.W, ex.net.b, ex.x, ex.y, *paths.WEIGHT),
-                                    abs=1e-14)
+    by_sympy = weight_derivative(ex.net.W, ex.net.b, ex.x, ex.y, *paths.WEIGHT)
+    assert by_hand == pytest.approx(by_sympy, abs=1e-14)
     # central differences: truncation ~eps^2 C''' and rounding ~1e-16 / eps, both below 1e-9 at 1e-5
     assert by_hand == pytest.approx(paths.finite_difference(ex), abs=1e-9)
 
@@ -26,6 +27,20 @@ def test_one_path_is_not_the_derivative():
     first, second = paths.path_products(ex)
     assert abs(first - paths.finite_difference(ex)) > 1e-3
     assert abs(second - paths.finite_difference(ex)) > 1e-3
+
+
+def test_figure_highlights_the_weight_and_both_paths():
+    fig = paths.paths_figure(paths.example())
+    thick = [line for line in fig.axes[0].lines if line.get_linewidth() == 3]
+    # the weight itself, the two weights out of a^1_0, the two outputs' links to C
+    assert len(thick) == 5
+    assert {line.get_color() for line in thick} == {"tab:red", "tab:orange", "tab:blue"}
+
+
+def test_printed_recursion_only_on_a_2_2_2_network():
+    net = Network((2, 3, 2))
+    with pytest.raises(ValueError, match="2-2-2"):
+        printed_recursion_derivative(net.W, net.b, np.zeros((2, 1)), np.zeros((2, 1)))
 
 
 def test_paths_only_for_a_first_layer_weight():
@@ -41,9 +56,9 @@ def test_printed_recursion_gives_another_number_and_the_true_one_matches_backpro
     assert abs(printed_dw - true_dw) > 1e-2 and abs(printed_da - true_da) > 1e-1
 
 
-def test_paper_gradient_matches_the_sympy_printed_recursion_one_layer_deeper():
-    """The numpy version of the printed recursion, on a 2-2-2-2 network at layer 1, is the
-    paper's formula written out: check it against the same formula by hand at one entry."""
+def test_paper_gradient_is_the_printed_recursion_one_layer_deeper():
+    """On a 2-2-2-2 network, layer 1 uses the printed recursion (checked against the formula
+    written out entry by entry); layers 2 and 3 use the paper's correct formulas."""
     net = Network((2, 2, 2, 2), init="classic", seed=3)
     x, y = np.array([[0.3], [0.7]]), np.array([[1.0], [0.0]])
     a = net.activations(x)

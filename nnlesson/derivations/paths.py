@@ -43,6 +43,9 @@ def printed_recursion_derivative(W, b, x, y, k=0):
     k = 0 of layer 1), then put into the paper's own dC/dw = a^0_k sigma'(z^1_0) dC/da^1_0.
     Returns (printed dC/da^1_0, true dC/da^1_0, printed dC/dw, true dC/dw), as floats.
     """
+    if [np.shape(w) for w in W[1:]] != [(2, 2), (2, 2)] or np.size(x) != 2 or np.size(y) != 2:
+        raise ValueError("the paper's recursion is checked on a 2-2-2 network (as in appendix "
+                         f"A2), got weights of shapes {[np.shape(w) for w in W[1:]]}")
     from ..paper.slips_backprop import backprop_slips  # the paper's room, imported when asked
     check = next(s.check for s in backprop_slips() if s.where == PRINTED_RECURSION)
     net = symbolic_network((2, 2, 2))

@@ -96,7 +96,8 @@ def figure(net, x, label, before=None):
     grid = fig.add_gridspec(3, 2, height_ratios=[1, 1, 0.8])
     _network(fig.add_subplot(grid[0, :]), a[0], [v.ravel() for v in a[1:]], "Greys",
              Normalize(0, 1), "forward: activations $a^l$ (dark = 1)")
-    _network(fig.add_subplot(grid[1, :]), _scaled(-dC_da0), [_scaled(-d.ravel()) for d in delta[1:]],
+    _network(fig.add_subplot(grid[1, :]), _scaled(-dC_da0),
+             [_scaled(-d.ravel()) for d in delta[1:]],
              "coolwarm", Normalize(-1, 1), r"backward: $-\delta^l$, each layer scaled (red = up)")
     wants, digits = -delta[-1].ravel(), np.arange(10)
     ax = fig.add_subplot(grid[2, 0])
@@ -123,11 +124,19 @@ def backprop_view(net, X, labels, index, lr=1.0):
         return None, why
     label, x = int(labels[index]), X[:, [index]]
     fig, a, delta = figure(net, x, label)
-    out = a[-1].ravel()
-    most = int(np.argmax(-delta[-1]))
+    out, wants = a[-1].ravel(), -delta[-1].ravel()
+    y = one_hot(np.array([label]), 10)
     return fig, (f"Test image {index} is a {label}; the network says {int(np.argmax(out))} "
-                 f"(a^3_{label} = {out[label]:.3f}); cost {cost(a[-1], one_hot(np.array([label]), 10)):.4f}. "
-                 f"Output {most} wants to go up most, output {int(np.argmax(delta[-1]))} down most.")
+                 f"(a^3_{label} = {out[label]:.3f}); cost {cost(a[-1], y):.4f}. Output "
+                 f"{int(np.argmax(wants))} wants to go up most, output {int(np.argmin(wants))} "
+                 f"down most.")
+
+
+def _largest_change(old, new):
+    """(size, (j, k), signed change) of the weight that moved most between two matrices."""
+    change = new - old
+    at = np.unravel_index(np.argmax(np.abs(change)), change.shape)
+    return abs(change[at]), at, change[at]
 
 
 def sgd_step(net, X, labels, index, lr):
@@ -140,10 +149,9 @@ def sgd_step(net, X, labels, index, lr):
     old_W, before = [w.copy() for w in net.W[1:]], net.feedforward(x)
     net.sgd_step(x, y, lr)
     after = net.feedforward(x)
-    moved = sorted(((abs(new - old).max(), l, np.unravel_index(np.argmax(abs(new - old)), new.shape),
-                     (new - old)[np.unravel_index(np.argmax(abs(new - old)), new.shape)])
-                    for l, (old, new) in enumerate(zip(old_W, net.W[1:]), start=1)), reverse=True)
-    changes = ", ".join(f"w^{l}_({j},{k}) {d:+.4f}" for _, l, (j, k), d in moved)
+    moved = [(l, *_largest_change(old, new))
+             for l, (old, new) in enumerate(zip(old_W, net.W[1:]), start=1)]
+    changes = ", ".join(f"w^{l}_({j},{k}) {d:+.4f}" for l, _, (j, k), d in moved)
     fig, *_ = figure(net, x, label, before=before)
     return fig, (f"One step (learning rate {lr:g}) on test image {index}, a {label}: a^3_{label} "
                  f"{before[label, 0]:.4f} -> {after[label, 0]:.4f}, cost {cost(before, y):.4f} -> "
@@ -157,8 +165,9 @@ def backprop_widget(net, X, labels, lr=1.0):
     rate = widgets.FloatSlider(lr, min=0.1, max=10.0, step=0.1)
     step = widgets.Button(description="one SGD step")
     plot, message = widgets.Image(format="png"), widgets.HTML()
-    for name, w in {"digit": digit, "lr": rate, "step": step, "plot": plot, "message": message}.items():
-        w.add_class(f"nnl-backprop-{name}")
+    parts = {"digit": digit, "lr": rate, "step": step, "plot": plot, "message": message}
+    for name, part in parts.items():
+        part.add_class(f"nnl-backprop-{name}")
 
     steps = [0]  # steps taken on the digit shown, so that every press is seen to arrive
 

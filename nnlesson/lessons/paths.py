@@ -40,7 +40,8 @@ def example():
 
 
 def path_products(ex, weight=WEIGHT):
-    """For w^1_(j,k): one product per output neuron i, the path w -> z^1_j -> a^1_j -> z^2_i -> a^2_i -> C.
+    """For w^1_(j,k): one product per output neuron i, one per path to the cost:
+    w -> z^1_j -> a^1_j -> z^2_i -> a^2_i -> C.
 
     Each product is a^0_k * sigma'(z^1_j) * w^2_(i,j) * sigma'(z^2_i) * 2 (a^2_i - y_i).
     """
@@ -49,7 +50,8 @@ def path_products(ex, weight=WEIGHT):
         raise ValueError("the paths are drawn for a weight of layer 1 in a network of two layers")
     a = ex.net.activations(ex.x)
     s1, s2 = a[1] * (1 - a[1]), a[2] * (1 - a[2])
-    return [float(a[0][k, 0] * s1[j, 0] * ex.net.W[2][i, j] * s2[i, 0] * 2 * (a[2][i, 0] - ex.y[i, 0]))
+    dC_da2 = 2 * (a[2] - ex.y)
+    return [float(a[0][k, 0] * s1[j, 0] * ex.net.W[2][i, j] * s2[i, 0] * dC_da2[i, 0])
             for i in range(ex.net.sizes[2])]
 
 
@@ -159,11 +161,15 @@ def cost_curves(steps=400, lr=1.0, seed=0, sizes=(2, 2, 2, 2)):
     return curves
 
 
+LABELS = {"backprop": "backprop", "paper": "paper's recursion"}
+
+
 def curves_figure(curves):
+    """The two cost curves of :func:`cost_curves`, one colour each."""
     fig = new_figure(6.0, 3.0)
     ax = fig.subplots()
     for name, colour in (("backprop", "tab:green"), ("paper", "tab:red")):
-        ax.plot(curves[name], color=colour, label=name if name == "backprop" else "paper's recursion")
+        ax.plot(curves[name], color=colour, label=LABELS[name])
     ax.set_xlabel("SGD step (one example)")
     ax.set_ylabel("mean cost on the 8 examples")
     ax.legend()
@@ -171,6 +177,6 @@ def curves_figure(curves):
 
 
 def final_costs(seeds=range(10), **settings):
-    """{"backprop": ..., "paper": ...}: the cost after :func:`cost_curves` for each starting seed."""
+    """{"backprop": ..., "paper": ...}: the cost after :func:`cost_curves`, one per seed."""
     runs = [cost_curves(seed=seed, **settings) for seed in seeds]
     return {name: np.array([run[name][-1] for run in runs]) for name in ("backprop", "paper")}
