@@ -202,10 +202,13 @@ def test_every_checker_has_a_right_and_two_named_wrong_functions():
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
-@pytest.mark.parametrize("stub", [stub_dots, stub_return_dots, stub_raises])
-def test_a_stub_is_not_written_yet(checker, stub, capsys):
+@pytest.mark.parametrize("stub, words", [(stub_dots, "returned None"),
+                                         (stub_return_dots, "still returns `...`"),
+                                         (stub_raises, "still raises NotImplementedError")])
+def test_a_stub_is_not_written_yet(checker, stub, words, capsys):
     assert checker(stub) == False  # noqa: E712
-    assert one_line(capsys).startswith("Not written yet")
+    out = one_line(capsys)
+    assert out.startswith("Not written yet") and words in out
 
 
 def test_says_which_entry_and_by_how_much(capsys):

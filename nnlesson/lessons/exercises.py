@@ -142,7 +142,9 @@ def _judge(name, fn, cases, mistakes, on_error, formula, where, names):
             return (f"Not yet: your function raised {type(error).__name__} ({error}) on {label}. "
                     f"{on_error}"), False
         if got is None or got is Ellipsis:
-            return STUB.format(why=f"your function returned {got}."), False
+            why = ("your function still returns `...`." if got is Ellipsis
+                   else "your function returned None (is its `return` line missing?).")
+            return STUB.format(why=why), False
         changed = _changed(args, arg_copies, names or _arg_names(fn, len(args)))
         if changed:
             return (f"Not yet: on {label}, it changed its input {changed} in place. Build new "

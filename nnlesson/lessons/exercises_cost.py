@@ -60,7 +60,8 @@ def check_cost(fn):
          "their sum (np.sum)."),
     ]
     on_error = "The cost is np.sum((a - y)**2): a and y have the same shape, one entry per output."
-    return Verdict(_check("your cost", fn, cases, mistakes, on_error, "C = sum_i (a_i - y_i)^2.",
+    return Verdict(_check("your cost of one example", fn, cases, mistakes, on_error,
+                         "C = sum_i (a_i - y_i)^2.",
                          names=("a", "y")))
 
 
@@ -87,7 +88,7 @@ def check_batch_cost(fn):
     ]
     on_error = ("A and Y have shape (n, m), one example per column: np.sum((A - Y)**2) / A.shape[1] "
                 "is the mean over the m examples of each example's sum.")
-    return Verdict(_check("your cost", fn, cases, mistakes, on_error,
+    return Verdict(_check("your batch cost", fn, cases, mistakes, on_error,
                          "C = (1/m) sum_t sum_i (A[i, t] - Y[i, t])^2.", names=("A", "Y")))
 
 
