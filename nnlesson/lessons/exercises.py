@@ -53,7 +53,7 @@ class Verdict:
 
 
 def _inputs():
-    """A generator with a fixed seed: every call checks the same inputs and prints the same words."""
+    """A generator with a fixed seed: every call checks the same inputs, prints the same words."""
     return np.random.default_rng(2023)
 
 
@@ -221,9 +221,9 @@ def check_delta_L(fn):
 
 
 def check_delta_recursion(fn):
-    """fn(W_next, delta_next, a_l) should return delta^l = (W^(l+1))^T delta^(l+1) o a^l (1 - a^l)."""
+    """fn(W_next, delta_next, a_l) should return delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l)."""
     rng, cases = _inputs(), []
-    for n_next, n, m in [(4, 4, 1), (2, 3, 1), (3, 5, 4)]:  # square first: a missing .T gives numbers
+    for n_next, n, m in [(4, 4, 1), (2, 3, 1), (3, 5, 4)]:  # square first: no .T gives numbers
         W_next, delta_next, a_l = (rng.normal(size=(n_next, n)), rng.normal(size=(n_next, m)),
                                    rng.uniform(0.01, 0.99, (n, m)))
         cases.append((f"W^(l+1) of shape {(n_next, n)} and {_examples(m)}",

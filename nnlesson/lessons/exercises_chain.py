@@ -29,8 +29,10 @@ def check_sigmoid_prime(fn):
                 "Write it as sigma(z) * (1 - sigma(z)) (Appendix 1 of the paper), using "
                 "nnlesson.sigmoid, which never overflows.")
     mistakes = [
-        (lambda z: sigmoid(z), "That is sigma(z) itself; its derivative is sigma(z) (1 - sigma(z))."),
-        (lambda z: sigmoid(z) * (1 + sigmoid(z)), "Check the sign: sigma'(z) = sigma(z) (1 - sigma(z))."),
+        (lambda z: sigmoid(z),
+         "That is sigma(z) itself; its derivative is sigma(z) (1 - sigma(z))."),
+        (lambda z: sigmoid(z) * (1 + sigmoid(z)),
+         "Check the sign: sigma'(z) = sigma(z) (1 - sigma(z))."),
         (lambda z: z * (1 - z),
          "You wrote z (1 - z): the formula is in terms of sigma(z), sigma(z) (1 - sigma(z))."),
         (lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2, overflow),
@@ -39,7 +41,8 @@ def check_sigmoid_prime(fn):
                 "sigma(z) * (1 - sigma(z)) with nnlesson.sigmoid, which never overflows.")
     return Verdict(_check("your sigmoid_prime", fn, cases, mistakes, on_error,
                          "sigma'(z) = sigma(z) (1 - sigma(z)).",
-                         where=lambda args, index: f"the entry for z = {args[0][index]:g}", names=("z",)))
+                         where=lambda args, index: f"the entry for z = {args[0][index]:g}",
+                         names=("z",)))
 
 
 # ---- the chain rule on the one-neuron chain ----

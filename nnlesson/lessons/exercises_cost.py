@@ -68,7 +68,7 @@ def check_cost(fn):
 # ---- the cost of a batch: the mean over the examples (columns) of C_t ----
 
 def check_batch_cost(fn):
-    """fn(A, Y) should return nnlesson.cost(A, Y): the mean over columns of sum_i (A_it - Y_it)^2."""
+    """fn(A, Y) should return nnlesson.cost(A, Y): the column mean of sum_i (A_it - Y_it)^2."""
     rng, cases = _inputs(), []
     for n, m in [(10, 7), (10, 1), (3, 40)]:  # 7 first: with m = 1, /m and /(n m) are /1 and /n
         A, Y = rng.uniform(size=(n, m)), one_hot(rng.integers(n, size=m), n)
@@ -86,7 +86,8 @@ def check_batch_cost(fn):
         (lambda A, Y: np.sum((A - Y) ** 2, axis=0),
          "Those are the m costs C_t, one per example: the batch cost is one number, their mean."),
     ]
-    on_error = ("A and Y have shape (n, m), one example per column: np.sum((A - Y)**2) / A.shape[1] "
+    on_error = ("A and Y have shape (n, m), one example per column: "
+                "np.sum((A - Y)**2) / A.shape[1] "
                 "is the mean over the m examples of each example's sum.")
     return Verdict(_check("your batch cost", fn, cases, mistakes, on_error,
                          "C = (1/m) sum_t sum_i (A[i, t] - Y[i, t])^2.", names=("A", "Y")))
@@ -110,6 +111,7 @@ def check_step(fn):
         (lambda v, g, eta: -eta * g,
          "That is the step itself, -eta * grad; the new point is v plus the step."),
     ]
-    on_error = "v and grad are NumPy arrays of the same shape and eta a number: return v - eta * grad."
+    on_error = ("v and grad are NumPy arrays of the same shape and eta a number: "
+                "return v - eta * grad.")
     return Verdict(_check("your step", fn, cases, mistakes, on_error, "v_new = v - eta * grad.",
                          names=("v", "grad", "eta")))

@@ -19,7 +19,8 @@ def check_weighted_sum(fn):
     """fn(W, a_prev, b, j) should return z_j = sum_k W[j, k] a_prev[k, 0] + b[j, 0], one number."""
     rng, cases = _inputs(), []
     for n, n_prev, j in [(4, 4, 1), (3, 5, 2), (6, 2, 0)]:  # square first: W[:, j] gives a number
-        W, a_prev, b = rng.normal(size=(n, n_prev)), rng.uniform(size=(n_prev, 1)), rng.normal(size=(n, 1))
+        W, b = rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1))
+        a_prev = rng.uniform(size=(n_prev, 1))
         cases.append((f"neuron j = {j} of a layer of {n} neurons fed by {n_prev}",
                       (W, a_prev, b, j), (W @ a_prev + b)[j, 0]))
     mistakes = [
@@ -45,13 +46,15 @@ def check_feedforward_layer(fn):
     """fn(W, a_prev, b) should return a = sigma(W a_prev + b), for one column or a batch."""
     rng, cases = _inputs(), []
     for n, n_prev, m in [(3, 3, 1), (4, 2, 7), (2, 5, 40)]:  # square first: W.T then gives numbers
-        W, a_prev, b = rng.normal(size=(n, n_prev)), rng.uniform(size=(n_prev, m)), rng.normal(size=(n, 1))
+        W, b = rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1))
+        a_prev = rng.uniform(size=(n_prev, m))
         cases.append((f"a layer of {n} neurons fed by {n_prev}, with {_examples(m)}",
                       (W, a_prev, b), sigmoid(W @ a_prev + b)))
     mistakes = [
         (lambda W, a, b: sigmoid(W.T @ a + b), TRANSPOSED),
         (lambda W, a, b: sigmoid(W @ a), NO_BIAS),
-        (lambda W, a, b: W @ a + b, "That is z, not a yet: pass it through the sigmoid, a = sigma(z)."),
+        (lambda W, a, b: W @ a + b,
+         "That is z, not a yet: pass it through the sigmoid, a = sigma(z)."),
     ]
     on_error = ("Check the shapes: W is (n_l, n_(l-1)) and a_prev is (n_(l-1), m), so the matrix "
                 "product is W @ a_prev (not W.T @ a_prev, not a_prev @ W, and @ rather than *).")
