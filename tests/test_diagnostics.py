@@ -98,3 +98,15 @@ def test_paper_comparison_says_what_is_compared():
     assert "83.50 %" in subset and "different experiment" in subset
     none = paper_comparison(Settings(batch_size=7, lr=0.33), 50.0)
     assert "no number for batch size 7" in none
+
+
+def test_confusion_numbers_contrast_with_their_cells():
+    # The darkest red cell (the commonest mistake) needs white text; a pale cell needs black.
+    from matplotlib.colors import to_rgb
+    counts = np.eye(10, dtype=int) * 900
+    counts[4, 9], counts[3, 5] = 80, 2
+    texts = {(round(t.get_position()[1]), round(t.get_position()[0])): to_rgb(t.get_color())
+             for t in confusion_figure(counts).axes[0].texts}
+    assert texts[(4, 9)] == (1.0, 1.0, 1.0)
+    assert texts[(3, 5)] == (0.0, 0.0, 0.0)
+    assert texts[(0, 0)] == (0.0, 0.0, 0.0)     # the diagonal is drawn pale

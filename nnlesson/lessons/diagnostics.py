@@ -40,15 +40,22 @@ def confusion_figure(counts):
     mistakes = counts * (1 - np.eye(n, dtype=int))
     fig = new_figure(4.6, 4.2)
     ax = fig.subplots()
-    ax.imshow(mistakes, cmap="Reds", vmin=0, vmax=max(1, mistakes.max()))
+    image = ax.imshow(mistakes, cmap="Reds", vmin=0, vmax=max(1, mistakes.max()))
     for i in range(n):
         for j in range(n):
             if counts[i, j]:
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=7,
+                        color=_ink(image.to_rgba(mistakes[i, j])),
                         fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(n), yticks=range(n), xlabel="the network's answer", ylabel="true digit",
            title=f"{np.trace(counts):,} of {counts.sum():,} right")
     return fig
+
+
+def _ink(rgba):
+    """White on a dark cell, black on a light one: the cell's luminance (ITU-R BT.709) decides."""
+    r, g, b = rgba[:3]
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5 else "black"
 
 
 class Mistake(NamedTuple):
