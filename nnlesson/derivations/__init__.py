@@ -8,6 +8,9 @@ of :class:`Check` rows, (name, formula in LaTeX, holds), which a notebook shows 
   * :mod:`.backprop` (lesson 5): :func:`network_gradient`, the four equations on a network whose
     every weight, bias, input and target is a symbol, and :func:`backprop_agrees`, which puts
     numbers into it and compares with ``Network.backprop``;
+  * :mod:`.paths` (lesson 5): one weight's derivative as a sum over paths (the paper's
+    Figure 10), the paper's printed recursion at the same numbers, and delta^l = dC/da^l o
+    sigma'(z^l);
   * :mod:`.sympy_tools`: exact equality (:func:`same`) and the sigmoid as SymPy sees it.
 The paper's slips, checked the same way, are in :mod:`nnlesson.paper.slips` (appendix A2).
 """

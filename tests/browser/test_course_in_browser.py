@@ -246,7 +246,7 @@ def test_widgets_fit_wide_and_narrow_windows(course, name, anchor):
                 measured = measure_layout(page, anchor)
                 found += [f"{where}: {p}" for p in layout_problems(measured)]
                 seen.append(f"{where}: {layout_figures(measured)}")
-                picture = screenshots_dir() / (f"{run.path.stem}-widgets-{width}"
+                picture = screenshots_dir() / (f"{run.path.stem}-{anchor}-{width}"
                                                f"{'-files' if file_browser else ''}.png")
                 screenshot_output(page, widget(page, anchor), picture)
         finally:
