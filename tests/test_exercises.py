@@ -1,4 +1,5 @@
 """The exercise checkers accept the right answer and name the usual mistakes, never raising."""
+import copy
 import math
 import re
 from pathlib import Path
@@ -8,10 +9,12 @@ import numpy as np
 import pytest
 
 from nnlesson import cost, one_hot, sigmoid, sigmoid_prime
-from nnlesson.lessons.exercises import (check_batch_cost, check_cost, check_dC_da_prev, check_dC_db,
-                                        check_dC_dw, check_delta_L, check_delta_recursion,
-                                        check_feedforward, check_feedforward_layer, check_one_hot,
-                                        check_sigmoid_prime, check_step, check_weighted_sum)
+from nnlesson.lessons.exercises import (check_backprop, check_batch_cost, check_cost,
+                                        check_dC_da_prev, check_dC_db, check_dC_dw, check_delta_L,
+                                        check_delta_prev, check_feedforward,
+                                        check_feedforward_layer, check_gradients, check_one_hot,
+                                        check_sgd_step, check_sigmoid_prime, check_step,
+                                        check_train_epoch, check_weighted_sum)
 
 
 def naive_sigmoid(z):
@@ -49,6 +52,51 @@ def weights_in_place(W, b, X):
     return feedforward(W[:-1], b, X)
 
 
+def backprop(W, b, X, Y, transpose=True, prime=True, m=None, row_sum=True, below=1, back=0):
+    """Backpropagation as a learner writes it, with one mistake switchable (see WRONG)."""
+    a, L = [X], len(W) - 1
+    for l in range(1, L + 1):
+        a.append(sigmoid(W[l] @ a[l - 1] + b[l]))
+    delta = 2 * (a[L] - Y) * a[L] * (1 - a[L]) / (m or X.shape[1])
+    nabla_W, nabla_b = [None] * (L + 1), [None] * (L + 1)
+    for l in range(L, 0, -1):
+        nabla_W[l] = delta @ a[l - below].T
+        nabla_b[l] = np.sum(delta, axis=1, keepdims=True) if row_sum else delta
+        if l > 1:
+            W_l = W[l + back].T if transpose else W[l + back]
+            delta = (W_l @ delta) * (a[l - 1] * (1 - a[l - 1]) if prime else 1)
+    return nabla_W, nabla_b
+
+
+def sgd_step(W, b, X, Y, lr, first=1, last=0, in_place=False):
+    nabla_W, nabla_b = backprop(W, b, X, Y)
+    W_new, b_new = (W, b) if in_place else (list(W), list(b))
+    for l in range(first, len(W) + last):
+        if in_place:
+            W[l] -= lr * nabla_W[l]
+            b[l] -= lr * nabla_b[l]
+        else:
+            W_new[l], b_new[l] = W[l] - lr * nabla_W[l], b[l] - lr * nabla_b[l]
+    return W_new, b_new
+
+
+def train_epoch(W, b, data, batch_size, lr, rng, last=1):
+    X, Y = data
+    n = X.shape[1]
+    order = np.arange(n) if rng is None else rng.permutation(n)
+    for k in range(0, n - (0 if last else n % batch_size), batch_size):
+        idx = order[k:k + batch_size]
+        W, b = sgd_step(W, b, X[:, idx], Y[:, idx], lr)
+    return W, b
+
+
+def shuffle_data_in_place(W, b, data, batch_size, lr, rng):
+    X, Y = data
+    order = rng.permutation(X.shape[1])
+    X[:] = X[:, order]      # the caller's X, shuffled
+    return train_epoch(W, b, data, batch_size, lr, rng)
+
+
 def step_in_place(v, grad, eta):
     v -= eta * grad
     return v
@@ -78,8 +126,14 @@ CORRECT = [
     (check_step, lambda v, g, eta: v - eta * g),
     (check_sigmoid_prime, lambda z: sigmoid(z) * (1 - sigmoid(z))),
     (check_dC_dw, dw), (check_dC_db, db), (check_dC_da_prev, da),
-    (check_delta_L, lambda a, y: 2 * (a - y) * a * (1 - a)),
-    (check_delta_recursion, lambda W, d, a: (W.T @ d) * a * (1 - a)),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) * sigmoid_prime(z) / a.shape[1]),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) * a * (1 - a) / y.shape[1]),
+    (check_delta_prev, lambda W, d, z: (W.T @ d) * sigmoid_prime(z)),
+    (check_gradients, lambda d, a: (d @ a.T, d.sum(axis=1, keepdims=True))),
+    (check_gradients, lambda d, a: [d @ a.T, d @ np.ones((d.shape[1], 1))]),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y)),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, lr)),
+    (check_train_epoch, lambda W, b, data, m, lr, rng: train_epoch(W, b, data, m, lr, rng)),
 ]
 
 WRONG = [
@@ -153,18 +207,55 @@ WRONG = [
     (check_dC_da_prev, lambda *args: da(*args, two=2), "factor 2 appears twice"),
     (check_dC_da_prev, lambda *args: da(*args, sign=-1), "Check the sign"),
     (check_dC_dw, da, "That is dC/da^(L-1)"),
-    (check_delta_L, lambda a, y: (a - y) * a * (1 - a), "factor 2 is missing"),
-    (check_delta_L, lambda a, y: 2 * (a - y) * sigmoid_prime(a), "apply the sigmoid a second time"),
-    (check_delta_L, lambda a, y: 2 * (y - a) * a * (1 - a), "a^L - y, not y - a^L"),
-    (check_delta_L, lambda a, y: 2 * (a - y), "multiply entry by entry"),
-    (check_delta_recursion, lambda W, d, a: (W @ d) * a * (1 - a), "needs its transpose"),
-    (check_delta_recursion, lambda W, d, a: W.T @ d, "sigma'(z^l) = a^l (1 - a^l)"),
-    (check_delta_recursion, lambda W, d, a: (W.T @ d) * sigmoid_prime(a), "a second time"),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) * sigmoid_prime(z), "no division by the batch"),
+    (check_delta_L, lambda a, y, z: np.mean(2 * (a - y) * sigmoid_prime(z), axis=1, keepdims=True),
+     "mean over the examples"),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) / len(a[0]), "sigma'(z^L) is missing"),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) * sigmoid_prime(a) / len(a[0]), "sigmoid twice"),
+    (check_delta_L, lambda a, y, z: (a - y) * sigmoid_prime(z) / len(a[0]), "factor 2 is missing"),
+    (check_delta_L, lambda a, y, z: 2 * (y - a) * sigmoid_prime(z) / len(a[0]), "not y - a^L"),
+    (check_delta_L, lambda a, y, z: 2 * (a - y) * sigmoid_prime(z) / len(a), "a_L.shape[0]"),
+    (check_delta_prev, lambda W, d, z: (W @ d) * sigmoid_prime(z), "needs its transpose"),
+    (check_delta_prev, lambda W, d, z: W.T @ d, "sigma'(z^l) is missing"),
+    (check_delta_prev, lambda W, d, z: (W.T @ d) * sigmoid_prime(sigmoid(z)), "sigmoid twice"),
+    (check_delta_prev, lambda W, d, z: (W.T @ d) * z * (1 - z), "You wrote z (1 - z)"),
+    (check_delta_prev, lambda W, d, z: (W.T @ d) * sigmoid_prime(z) / z.shape[1], "m again"),
+    (check_gradients, lambda d, a: (d @ a.T, d), "ROW SUM"),
+    (check_gradients, lambda d, a: (d @ a.T, d.mean(axis=1, keepdims=True)), "m again"),
+    (check_gradients, lambda d, a: (d @ a.T / d.shape[1], d.sum(axis=1, keepdims=True)), "m again"),
+    (check_gradients, lambda d, a: (a @ d.T, d.sum(axis=1, keepdims=True)), "transposed"),
+    (check_gradients, lambda d, a: (d @ a.T, d.sum(axis=1)), "keepdims=True"),
+    (check_gradients, lambda d, a: (d @ a.T, d.sum(axis=0, keepdims=True)), "axis=1"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, transpose=False), "transpose"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, prime=False), "sigma'(z^l) is"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, m=1), "no division by the batch"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, row_sum=False), "ROW SUM"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, below=0), "a[l - 1]"),
+    (check_backprop, lambda W, b, X, Y: backprop(W, b, X, Y, back=-1), "uses W[l], the weights"),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, -lr), "uphill"),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, 1.0), "learning rate is missing"),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, lr, first=1, last=-1),
+     "the last layer did not move"),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, lr, first=2), "layer 1 did not"),
+    (check_sgd_step, lambda W, b, X, Y, lr: (sgd_step(W, b, X, Y, lr)[0], b), "biases did not"),
+    (check_sgd_step, lambda W, b, X, Y, lr: sgd_step(W, b, X, Y, lr, in_place=True),
+     "it changed its input W in place"),
+    (check_train_epoch, lambda W, b, data, m, lr, rng: train_epoch(W, b, data, m, lr, rng, last=0),
+     "last, shorter batch is missing"),
+    (check_train_epoch, lambda W, b, data, m, lr, rng:
+     train_epoch(W, b, data, m, lr, np.random.default_rng(0)), "shuffling once"),
+    (check_train_epoch, lambda W, b, data, m, lr, rng:
+     train_epoch(W, b, data, m, lr, copy.deepcopy(rng)), "shuffling once"),
+    (check_train_epoch, lambda W, b, data, m, lr, rng: train_epoch(W, b, data, m, lr, None),
+     "stored order"),
+    (check_train_epoch, shuffle_data_in_place, "it changed its input data in place"),
 ]
 
-CHECKERS = [check_weighted_sum, check_feedforward_layer, check_feedforward, check_one_hot,
-            check_cost, check_batch_cost, check_step, check_sigmoid_prime, check_dC_dw,
-            check_dC_db, check_dC_da_prev, check_delta_L, check_delta_recursion]
+SINGLE = [check_weighted_sum, check_feedforward_layer, check_feedforward, check_one_hot,
+          check_cost, check_batch_cost, check_step, check_sigmoid_prime, check_dC_dw,
+          check_dC_db, check_dC_da_prev, check_delta_L, check_delta_prev]
+SPLIT = [check_gradients, check_backprop, check_sgd_step, check_train_epoch]
+CHECKERS = SINGLE + SPLIT
 
 
 def one_line(capsys):
@@ -215,7 +306,7 @@ def test_a_stub_is_not_written_yet(checker, stub, words, capsys):
 
 
 def test_says_which_entry_and_by_how_much(capsys):
-    check_delta_L(lambda a, y: (a - y) * a * (1 - a))
+    check_delta_L(lambda a, y, z: (a - y) * a * (1 - a))
     out = capsys.readouterr().out
     assert "entry (0, 0) is" in out and "but should be" in out and "off by" in out
 
@@ -243,7 +334,7 @@ class Weird:
         raise KeyError("no numbers here")
 
 
-@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("checker", SINGLE)
 @pytest.mark.parametrize("fn, words", [
     (crash, "raised RuntimeError (learner's bug)"),
     (lambda *args: "seven", "not numbers"),
@@ -257,14 +348,51 @@ def test_never_raises_on_broken_functions(checker, fn, words, capsys):
     assert words in one_line(capsys)
 
 
+@pytest.mark.parametrize("checker", SPLIT)
+@pytest.mark.parametrize("fn, words", [
+    (crash, "raised RuntimeError (learner's bug)"),
+    (lambda *args: "seven", "should return two"),
+    (lambda *args: (np.ones(2), "seven"), "should"),
+    (lambda *args: (Weird(), Weird()), "should"),
+    (42, "should be a function"),
+])
+def test_never_raises_when_the_answer_has_parts(checker, fn, words, capsys):
+    assert checker(fn) == False  # noqa: E712
+    assert words in one_line(capsys)
+
+
+@pytest.mark.parametrize("checker, fn, words", [
+    (check_backprop, lambda W, b, X, Y: [x[1:] for x in backprop(W, b, X, Y)], "= None"),
+    (check_sgd_step, lambda W, b, X, Y, lr: [x[:-1] for x in sgd_step(W, b, X, Y, lr)], "parts"),
+    (check_gradients, lambda d, a: (d @ a.T, None), "not an array"),
+])
+def test_names_a_list_without_its_none_or_a_layer(checker, fn, words, capsys):
+    assert checker(fn) == False  # noqa: E712
+    assert words in one_line(capsys)
+
+
+def test_the_epoch_checker_calls_twice_with_one_generator_and_uses_batch_order(capsys):
+    calls = []
+
+    def spy(W, b, data, batch_size, lr, rng):
+        calls.append((data[0].shape[1], batch_size, id(rng)))
+        return train_epoch(W, b, data, batch_size, lr, rng)
+    assert check_train_epoch(spy) == True  # noqa: E712
+    capsys.readouterr()
+    sizes = [(n, m) for n, m, _ in calls]
+    assert (47, 7) in sizes and (95, 40) in sizes and any(m == 1 for _, m in sizes)
+    twice = [r for n, m, r in calls if (n, m) == (95, 40)]
+    assert len(twice) == 2 and twice[0] == twice[1]   # the second epoch draws from the same rng
+
+
 def test_same_message_every_time(capsys):
     for _ in range(2):
-        check_delta_recursion(lambda W, d, a: (W.T @ d) + 1)
+        check_delta_prev(lambda W, d, z: (W.T @ d) + 1)
     first, second = capsys.readouterr().out.splitlines()
     assert first == second
 
 
-LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("0[234]_*.ipynb"))
+LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("0[2345]_*.ipynb"))
 
 
 def exercise_cells(path):
@@ -296,8 +424,8 @@ def test_a_verdict_is_a_bool_that_a_notebook_does_not_show(capsys):
     assert formatted == {}
 
 
-def test_lessons_2_to_4_hold_enough_exercises():
-    assert sum(len(exercise_cells(path)) // 2 for path in LESSONS) >= 10
+def test_lessons_2_to_5_hold_at_least_15_exercises():
+    assert sum(len(exercise_cells(path)) // 2 for path in LESSONS) >= 15
 
 
 def exits(*args):

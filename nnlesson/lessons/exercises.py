@@ -1,4 +1,4 @@
-"""Checkers for the "your turn" cells of lessons 2 to 5, and the machinery they share.
+"""Checkers for the "your turn" cells of lessons 2 to 6, and the machinery they share.
 
 Each checker calls the learner's function on a few chosen inputs (batches of 1, 7 and 40 examples
 where batches make sense), compares the result with the package's own answer (``nnlesson.network``),
@@ -9,17 +9,15 @@ a learner who meets a traceback from the checker learns about the checker, not a
 networks. Each returns a :class:`Verdict`, true or false like a bool, so a test can act on it,
 which a notebook does not display: the cell shows the one message only.
 
-Lessons 2, 3 and 4 keep their checkers in ``exercises_forward``, ``exercises_cost`` and
-``exercises_chain``; they are re-exported here, so ``from nnlesson.lessons.exercises import ...``
-finds every checker.
+Lessons 2 to 6 keep their checkers in ``exercises_forward``, ``exercises_cost``,
+``exercises_chain``, ``exercises_backprop`` and ``exercises_training``; they are re-exported
+here, so ``from nnlesson.lessons.exercises import ...`` finds every checker.
 """
 import copy
 import inspect
 import warnings
 
 import numpy as np
-
-from ..network import one_hot, sigmoid, sigmoid_prime
 
 STUB = ("Not written yet: {why} Replace the ... with your code, end with a `return` line, and "
         "run the cell again.")
@@ -85,6 +83,8 @@ def _equal(before, after):
                 and all(_equal(x, y) for x, y in zip(before, after)))
     if before is None:
         return after is None
+    if isinstance(before, np.random.Generator):  # drawing from a generator is its purpose
+        return True
     if np.isscalar(before):
         return np.isscalar(after) and bool(after == before)
     after = np.asarray(after)
@@ -113,27 +113,74 @@ def _same(got, want):
                                                    equal_nan=True)
 
 
-def _mistake(got, args, mistakes):
+def _numbers(got, split):
+    """The answer as a list of (part, array), or (None, a problem sentence).
+
+    A plain answer is one part named None; ``split`` (for answers made of several arrays, such
+    as the lists W, b) names each part, or says what is wrong with the answer's structure.
+    """
+    if split is not None:
+        return split(got)
+    array, problem = _as_numbers(got)
+    return (None, problem) if problem else ([(None, array)], None)
+
+
+def _same_parts(got, answer):
+    """Whether two lists of (part, array) hold the same parts with the same numbers."""
+    if len(got) != len(answer) or any(g[0] != a[0] for g, a in zip(got, answer)):
+        return False
+    for (_, g), (_, a) in zip(got, answer):
+        if a.shape == () and g.size == 1:
+            a = a.reshape(g.shape)
+        if not _same(g, a):
+            return False
+    return True
+
+
+def _mistake(got, args, mistakes, split):
     """The hint of the first typical mistake whose answer equals the learner's, or None."""
     for wrong, hint in mistakes:
         try:
-            answer = np.asarray(_call(wrong, copy.deepcopy(args)), dtype=float)
+            answer, problem = _numbers(_call(wrong, copy.deepcopy(args)), split)
         except Exception:  # a mistake that cannot happen on these inputs
             continue
-        if answer.shape == () and got.size == 1:
-            answer = answer.reshape(got.shape)
-        if _same(got, answer):
+        if not problem and _same_parts(got, answer):
             return hint
     return None
 
 
-def _judge(name, fn, cases, mistakes, on_error, formula, where, names):
+def _compare(label, part, got, expected, args, hint, formula, where):
+    """The message for one part of the answer that differs from the expected one, or None."""
+    if expected.shape == () and got.size == 1:
+        got = got.reshape(())
+    if _same(got, expected):
+        return None
+    hint, what = hint(), "your answer" if part is None else f"your {part}"
+    if got.shape != expected.shape:
+        if hint is None and expected.shape == ():
+            hint = "The answer is a single number: add the terms up with np.sum."
+        elif hint is None and got.shape == expected.shape[::-1]:
+            hint = "That is the transpose of the right shape."
+        return (f"Not yet: on {label}, {what} has shape {got.shape}, but it should have shape "
+                f"{expected.shape}. {hint or 'Compare with the formula: ' + formula}")
+    index = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, rtol=1e-6,
+                                                           atol=1e-12, equal_nan=True))[0])
+    at = where(args, index) if where else (f"entry {index}" if index else "the value")
+    at = at if part is None else f"{part}, {at},"
+    if hint is None and not np.isfinite(got[index]):
+        hint = "It is not a finite number: something overflowed or divided 0 by 0."
+    off = f" (off by {got[index] - expected[index]:.3g})" if np.isfinite(got[index]) else ""
+    return (f"Not yet: on {label}, {at} is {got[index]:.6g} but should be "
+            f"{expected[index]:.6g}{off}. {hint or 'Compare with the formula: ' + formula}")
+
+
+def _judge(name, fn, cases, mistakes, on_error, formula, where, names, split):
     """The one message for fn, and the verdict (see :func:`_check`)."""
     if not callable(fn):
         return (f"Not yet: {name} should be a function, but it is {type(fn).__name__}. "
                 f"Pass the function itself, without calling it: check(my_function)."), False
     for label, args, expected in cases:
-        expected, arg_copies = np.asarray(expected, dtype=float), copy.deepcopy(args)
+        arg_copies = copy.deepcopy(args)
         try:
             got = _call(fn, arg_copies)
         except NotImplementedError:
@@ -150,103 +197,48 @@ def _judge(name, fn, cases, mistakes, on_error, formula, where, names):
             return (f"Not yet: on {label}, it changed its input {changed} in place. Build new "
                     f"arrays instead (a = a - x, not a -= x; no a[...] = ...): the caller still "
                     f"needs {changed}."), False
-        got, problem = _as_numbers(got)
+        got, problem = _numbers(got, split)
         if problem:
             return f"Not yet: on {label}, your function {problem}", False
-        if expected.shape == () and got.size == 1:
-            got = got.reshape(())
-        if _same(got, expected):
-            continue
-        hint = _mistake(got, args, mistakes)
-        if got.shape != expected.shape:
-            if hint is None and expected.shape == ():
-                hint = "The answer is a single number: add the terms up with np.sum."
-            elif hint is None and got.shape == expected.shape[::-1]:
-                hint = "That is the transpose of the right shape."
-            return (f"Not yet: on {label}, your answer has shape {got.shape}, but it should "
-                    f"have shape {expected.shape}. {hint or 'Compare with the formula: ' + formula}"
-                    ), False
-        index = tuple(int(i) for i in np.argwhere(~np.isclose(got, expected, rtol=1e-6,
-                                                               atol=1e-12, equal_nan=True))[0])
-        at = where(args, index) if where else (f"entry {index}" if index else "the value")
-        if hint is None and not np.isfinite(got[index]):
-            hint = "It is not a finite number: something overflowed or divided 0 by 0."
-        off = f" (off by {got[index] - expected[index]:.3g})" if np.isfinite(got[index]) else ""
-        return (f"Not yet: on {label}, {at} is {got[index]:.6g} but should be "
-                f"{expected[index]:.6g}{off}. {hint or 'Compare with the formula: ' + formula}"
-                ), False
+        expected = _numbers(expected, split)[0]
+        if [p for p, _ in got] != [p for p, _ in expected]:
+            return (f"Not yet: on {label}, your answer has the parts {[p for p, _ in got]}, "
+                    f"but it should have {[p for p, _ in expected]}."), False
+        hint = lambda: _mistake(got, args, mistakes, split)  # noqa: E731 (only when needed)
+        for (part, g), (_, e) in zip(got, expected):
+            message = _compare(label, part, g, np.asarray(e, dtype=float), args, hint, formula,
+                               where)
+            if message:
+                return message, False
     return f"Well done: {name} is right on all {len(cases)} test inputs.", True
 
 
-def _check(name, fn, cases, mistakes, on_error, formula, where=None, names=None):
+def _check(name, fn, cases, mistakes, on_error, formula, where=None, names=None, split=None):
     """Run fn on each case (label, args, expected); print one message; return the verdict.
 
     ``mistakes`` lists (wrong_function, hint): when fn's answer matches a wrong function's answer,
     the learner sees that hint; otherwise the ``formula`` to compare with. ``on_error`` is the
     hint for a function that raises. ``names`` are the arguments' names in messages such as "it
-    changed its input X in place" (by default the learner's own parameter names). A stub, whose
+    changed its input X in place" (by default the learner's own parameter names). ``split``
+    turns an answer made of several arrays into named parts (see :func:`_numbers`). A stub, whose
     body is ``...``, ``return ...`` or ``raise NotImplementedError``, is "not written yet".
     """
     try:
-        message, verdict = _judge(name, fn, cases, mistakes, on_error, formula, where, names)
+        message, verdict = _judge(name, fn, cases, mistakes, on_error, formula, where, names,
+                                  split)
     except Exception as error:  # the last guard: a checker never raises, whatever fn returned
         message, verdict = (f"Not yet: the checker could not read your function's answer "
                             f"({type(error).__name__}). Return a NumPy array of numbers."), False
     print(message)
-    return verdict
+    return Verdict(verdict)
 
 
-# ---- lesson 5: the error delta of the output layer and of the layers before it ----
-
-def check_delta_L(fn):
-    """fn(a_L, y) should return delta^L = 2 (a^L - y) o a^L (1 - a^L), entry by entry."""
-    rng, cases = _inputs(), []
-    for n, m in [(10, 1), (3, 1), (4, 5)]:
-        a_L, y = rng.uniform(0.01, 0.99, (n, m)), one_hot(rng.integers(n, size=m), n)
-        cases.append((f"a^L and y of shape {(n, m)}", (a_L, y), 2 * (a_L - y) * a_L * (1 - a_L)))
-    mistakes = [
-        (lambda a, y: (a - y) * a * (1 - a),
-         "The factor 2 is missing: dC/da^L = 2 (a^L - y), from differentiating (a - y)^2."),
-        (lambda a, y: 2 * (y - a) * a * (1 - a), "Check the sign: it is a^L - y, not y - a^L."),
-        (lambda a, y: 2 * (a - y) * sigmoid_prime(a),
-         "You are given a^L, which is already sigma(z^L), so sigma'(z^L) = a^L (1 - a^L). "
-         "sigmoid_prime(a_L) would apply the sigmoid a second time."),
-        (lambda a, y: 2 * (a - y),
-         "That is dC/da^L only; multiply entry by entry by da/dz = sigma'(z^L) = a^L (1 - a^L)."),
-    ]
-    on_error = ("Every product here is entry by entry (*), not a matrix product (@): "
-                "delta^L = 2 * (a_L - y) * a_L * (1 - a_L).")
-    return _check("your delta^L", fn, cases, mistakes, on_error,
-                  "delta^L = 2 (a^L - y) o a^L (1 - a^L), o meaning entry by entry.")
-
-
-def check_delta_recursion(fn):
-    """fn(W_next, delta_next, a_l) should return delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l)."""
-    rng, cases = _inputs(), []
-    for n_next, n, m in [(4, 4, 1), (2, 3, 1), (3, 5, 4)]:  # square first: no .T gives numbers
-        W_next, delta_next, a_l = (rng.normal(size=(n_next, n)), rng.normal(size=(n_next, m)),
-                                   rng.uniform(0.01, 0.99, (n, m)))
-        cases.append((f"W^(l+1) of shape {(n_next, n)} and {_examples(m)}",
-                      (W_next, delta_next, a_l), (W_next.T @ delta_next) * a_l * (1 - a_l)))
-    mistakes = [
-        (lambda W, d, a: (W @ d) * a * (1 - a),
-         "W^(l+1) needs its transpose, W_next.T: it maps layer l to layer l+1, and delta travels "
-         "the other way."),
-        (lambda W, d, a: W.T @ d,
-         "Multiply entry by entry by sigma'(z^l) = a^l (1 - a^l) after the matrix product."),
-        (lambda W, d, a: (W.T @ d) * sigmoid_prime(a),
-         "You are given a^l, which is already sigma(z^l), so sigma'(z^l) = a_l * (1 - a_l); "
-         "sigmoid_prime(a_l) would apply the sigmoid a second time."),
-    ]
-    on_error = ("Check the shapes: W_next is (n_(l+1), n_l) and delta_next is (n_(l+1), m), so "
-                "the product that gives (n_l, m) is W_next.T @ delta_next.")
-    return _check("your delta^l", fn, cases, mistakes, on_error,
-                  "delta^l = (W^(l+1))^T delta^(l+1) o a^l (1 - a^l), o meaning entry by entry.")
-
-
-# Lessons 2-4 live in their own modules (imported last: they import the machinery above).
+# Lessons 2-6 live in their own modules (imported last: they import the machinery above).
 from .exercises_forward import (check_feedforward, check_feedforward_layer,  # noqa: E402
                                 check_weighted_sum)
 from .exercises_cost import check_batch_cost, check_cost, check_one_hot, check_step  # noqa: E402
 from .exercises_chain import (check_dC_da_prev, check_dC_db, check_dC_dw,  # noqa: E402
                               check_sigmoid_prime)
+from .exercises_backprop import (check_backprop, check_delta_L, check_delta_prev,  # noqa: E402
+                                 check_gradients)
+from .exercises_training import check_sgd_step, check_train_epoch  # noqa: E402
