@@ -170,9 +170,11 @@ def descent_view(lr, k=K, w0=START, steps=STEPS):
     path_2d = gradient_descent(lambda w: quadratic_gradient(w, k), w0, lr, steps)
     path_1d, path_2d = _in_view(path_1d), _in_view(path_2d)
 
-    fig = new_figure(9.0, 3.8, layout=None)  # fixed margins: the slider redraws quickly
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.92, wspace=0.25)
-    curve, bowl = fig.subplots(1, 2)
+    # One above the other, 440 px wide: readable beside JupyterLab's file browser on an 800 px
+    # screen. Fixed margins (no constrained layout): the slider redraws quickly.
+    fig = new_figure(5.5, 7.4, layout=None)
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.07, top=0.95, hspace=0.32)
+    curve, bowl = fig.subplots(2, 1, height_ratios=[1, 1.45])
     w = np.linspace(-VIEW, VIEW, 201)
     curve.plot(w, k[0] * w ** 2, color="0.5")
     curve.plot(path_1d, k[0] * path_1d ** 2, "-o", color="tab:red", ms=4, lw=1)

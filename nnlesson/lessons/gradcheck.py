@@ -109,7 +109,7 @@ def verdict(eps, error):
 def gradcheck_view(eps=EPS_DEFAULT):
     """(figure, HTML message) for the lesson 5 widget; bad epsilon gives a message, not an error."""
     epsilons, errors = error_curve()
-    fig = new_figure(6, 3.6)
+    fig = new_figure(5.5, 3.6)  # 440 px: readable beside the file browser on an 800 px screen
     ax = fig.subplots()
     ax.loglog(epsilons, errors, "o-", ms=3, color="tab:blue", label="backprop vs central differences")
     # The two sides of the V, fitted through its two ends.
@@ -117,7 +117,7 @@ def gradcheck_view(eps=EPS_DEFAULT):
               lw=1, label=r"truncation $\propto \epsilon^2$")
     ax.loglog(epsilons, errors[0] * epsilons[0] / epsilons, "--", color="tab:green", lw=1,
               label=r"rounding $\propto 1/\epsilon$")
-    ax.axhline(AGREE, color="grey", lw=0.8, ls=":")
+    ax.axhline(AGREE, color="grey", lw=0.8, ls=":", label=f"agree: below {AGREE:.0e}")
     ax.set_ylim(errors.min() / 10, 10)
     ax.set_xlabel(r"$\epsilon$")
     ax.set_ylabel("relative error")
@@ -128,6 +128,6 @@ def gradcheck_view(eps=EPS_DEFAULT):
     net, X, Y = small_problem()
     error = gradient_check(net, X, Y, eps)
     ax.loglog([eps], [error], "o", ms=11, mfc="none", mec="red", mew=2,
-              label=rf"$\epsilon$ = {eps:.0e}")
+              label=rf"$\epsilon$ = {eps:.1e}, error {error:.1e}")
     ax.legend(loc="upper center", fontsize=8)
     return fig, (f"epsilon = {eps:.1e}: relative error {error:.1e}. " + verdict(eps, error))

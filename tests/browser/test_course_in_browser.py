@@ -217,16 +217,12 @@ LAYOUTS = [(width, files) for width in (1280, 800) for files in (True, False)]  
 @pytest.mark.parametrize("name, anchor", [
     pytest.param("02_feedforward.ipynb", "nnl-sigmoid-w", id="lesson2",
                  marks=pytest.mark.notebook("02_feedforward.ipynb")),
-    pytest.param("03_cost_and_gradient_descent.ipynb", "nnl-descent-lr", id="lesson3", marks=[
-        pytest.mark.notebook("03_cost_and_gradient_descent.ipynb"),
-        pytest.mark.xfail(strict=True, reason="descent.py's figure is 720 px wide: drawn at 51 % "
-                          "in the 368 px of an 800 px window with the file browser open")]),
+    pytest.param("03_cost_and_gradient_descent.ipynb", "nnl-descent-lr", id="lesson3",
+                 marks=pytest.mark.notebook("03_cost_and_gradient_descent.ipynb")),
     pytest.param("04_chain_rule.ipynb", "nnl-chain-w", id="lesson4",
                  marks=pytest.mark.notebook("04_chain_rule.ipynb")),
-    pytest.param("05_backpropagation.ipynb", "nnl-gradcheck-eps", id="lesson5", marks=[
-        pytest.mark.notebook("05_backpropagation.ipynb"),
-        pytest.mark.xfail(strict=True, reason="gradcheck.py's figure is 480 px wide: drawn at 76 % "
-                          "in the 368 px of an 800 px window with the file browser open")]),
+    pytest.param("05_backpropagation.ipynb", "nnl-gradcheck-eps", id="lesson5",
+                 marks=pytest.mark.notebook("05_backpropagation.ipynb")),
     pytest.param("05_backpropagation.ipynb", "nnl-backprop-digit", id="lesson5-backprop",
                  marks=pytest.mark.notebook("05_backpropagation.ipynb")),
     pytest.param("06_training_mnist.ipynb", "nnl-train-lr", id="lesson6",
