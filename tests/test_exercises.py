@@ -2,6 +2,8 @@
 import copy
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -15,6 +17,7 @@ from nnlesson.lessons.exercises import (check_backprop, check_batch_cost, check_
                                         check_feedforward_layer, check_gradients, check_one_hot,
                                         check_sgd_step, check_sigmoid_prime, check_step,
                                         check_train_epoch, check_weighted_sum)
+from nnlesson.lessons.exercises_training import capstone
 
 
 def naive_sigmoid(z):
@@ -392,7 +395,7 @@ def test_same_message_every_time(capsys):
     assert first == second
 
 
-LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("0[2345]_*.ipynb"))
+LESSONS = sorted((Path(__file__).parent.parent / "notebooks").glob("0[23456]_*.ipynb"))
 
 
 def exercise_cells(path):
@@ -424,7 +427,7 @@ def test_a_verdict_is_a_bool_that_a_notebook_does_not_show(capsys):
     assert formatted == {}
 
 
-def test_lessons_2_to_5_hold_at_least_15_exercises():
+def test_lessons_2_to_6_hold_at_least_15_exercises():
     assert sum(len(exercise_cells(path)) // 2 for path in LESSONS) >= 15
 
 
@@ -445,3 +448,44 @@ def fills_W0(W, b, X):
 def test_never_raises_on_odder_functions(checker, fn, words, capsys):
     assert checker(fn) == False  # noqa: E712
     assert words in one_line(capsys)
+
+
+class Digits:
+    """A tiny data set shaped like nnlesson.Dataset: 4 'pixels', 3 'digits', examples as columns."""
+
+    def __init__(self, n=50, seed=0):
+        rng = np.random.default_rng(seed)
+        self.X_train, self.y_train = rng.uniform(size=(4, n)), rng.integers(3, size=n)
+        self.X_test, self.y_test = rng.uniform(size=(4, 20)), rng.integers(3, size=20)
+
+
+def test_the_capstone_matches_train_with_the_right_epoch(capsys):
+    result = capstone(train_epoch, Digits(), sizes=(4, 5, 3), batch_size=7, lr=2.0, seed=3)
+    out = capsys.readouterr().out
+    # same steps, different rounding order (engine.py): far below the 1e-10 the lesson allows
+    assert "same weights and biases as nnlesson.train to 1e-10: True" in out
+    assert result["difference"] < 1e-12
+    assert abs(result["accuracy"] - result["train_accuracy"]) < 1e-9
+
+
+def test_the_capstone_tells_a_different_epoch_apart(capsys):
+    once = lambda W, b, data, m, lr, rng: train_epoch(W, b, data, m, lr, None)  # noqa: E731
+    result = capstone(once, Digits(), sizes=(4, 5, 3), batch_size=7, lr=2.0, seed=3)
+    assert "to 1e-10: False" in capsys.readouterr().out and result["difference"] > 1e-6
+
+
+@pytest.mark.parametrize("stub, words", [(stub_dots, "Not written yet"),
+                                         (stub_return_dots, "Not written yet"),
+                                         (stub_raises, "Not written yet"),
+                                         (crash, "raised RuntimeError")])
+def test_the_capstone_of_a_stub_is_one_line_and_no_traceback(stub, words, capsys):
+    assert capstone(stub, Digits(), sizes=(4, 5, 3), batch_size=7) is None
+    assert words in one_line(capsys)
+
+
+@pytest.mark.parametrize("module", ["forward", "cost", "chain", "backprop", "training"])
+def test_each_lessons_checkers_can_be_imported_first(module):
+    # a fresh interpreter: importing exercises_<module> before exercises must not be circular
+    code = f"from nnlesson.lessons.exercises_{module} import *; import nnlesson.lessons.exercises"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

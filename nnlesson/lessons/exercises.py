@@ -14,6 +14,7 @@ Lessons 2 to 6 keep their checkers in ``exercises_forward``, ``exercises_cost``,
 here, so ``from nnlesson.lessons.exercises import ...`` finds every checker.
 """
 import copy
+import importlib
 import inspect
 import warnings
 
@@ -233,12 +234,22 @@ def _check(name, fn, cases, mistakes, on_error, formula, where=None, names=None,
     return Verdict(verdict)
 
 
-# Lessons 2-6 live in their own modules (imported last: they import the machinery above).
-from .exercises_forward import (check_feedforward, check_feedforward_layer,  # noqa: E402
-                                check_weighted_sum)
-from .exercises_cost import check_batch_cost, check_cost, check_one_hot, check_step  # noqa: E402
-from .exercises_chain import (check_dC_da_prev, check_dC_db, check_dC_dw,  # noqa: E402
-                              check_sigmoid_prime)
-from .exercises_backprop import (check_backprop, check_delta_L, check_delta_prev,  # noqa: E402
-                                 check_gradients)
-from .exercises_training import check_sgd_step, check_train_epoch  # noqa: E402
+# Lessons 2-6 keep their checkers in their own modules, which import the machinery above. They are
+# found here on first use (PEP 562), not imported at the end of this file: that import was circular
+# when a lesson's module was imported first (it imported this file, which imported it, half made).
+_HOMES = {"forward": ("check_weighted_sum", "check_feedforward_layer", "check_feedforward"),
+          "cost": ("check_one_hot", "check_cost", "check_batch_cost", "check_step"),
+          "chain": ("check_sigmoid_prime", "check_dC_dw", "check_dC_db", "check_dC_da_prev"),
+          "backprop": ("check_delta_L", "check_delta_prev", "check_gradients", "check_backprop"),
+          "training": ("check_sgd_step", "check_train_epoch")}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name):
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".exercises_{_HOME[name]}", __package__), name)
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_HOME))

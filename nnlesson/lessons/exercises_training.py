@@ -177,19 +177,22 @@ def capstone(train_epoch, data, sizes=(784, 32, 16, 10), batch_size=40, lr=3.0, 
     net = Network(sizes, seed=seed)
     X, Y = np.asarray(data.X_train), one_hot(data.y_train, sizes[-1])
     W, b = [None] + [w.copy() for w in net.W[1:]], [None] + [x.copy() for x in net.b[1:]]
-    got = None
     try:
         got = _call(train_epoch, (W, b, (X, Y), batch_size, lr, np.random.default_rng(seed)))
+    except NotImplementedError:
+        return print(STUB.format(why="train_epoch still raises NotImplementedError."))
+    except (Exception, SystemExit) as error:  # the learner's error, in one line
+        return print(f"Not yet: training with your train_epoch raised {type(error).__name__} "
+                     f"({error}). Run check_train_epoch(train_epoch) above first.")
+    if got is None or got is Ellipsis:
+        return print(STUB.format(why="train_epoch does not return W, b yet."))
+    try:
         mine = Network(sizes, seed=seed)
         mine.W, mine.b = [None] + list(got[0][1:]), [None] + list(got[1][1:])
         accuracy = evaluate(mine, data.X_test, data.y_test)
-    except NotImplementedError:
-        return print(STUB.format(why="train_epoch still raises NotImplementedError."))
-    except (Exception, SystemExit) as error:
-        if got is None or got is Ellipsis:
-            return print(STUB.format(why="train_epoch does not return W, b yet."))
-        return print(f"Not yet: training with your train_epoch raised {type(error).__name__} "
-                     f"({error}). Run check_train_epoch(train_epoch) above first.")
+    except Exception as error:
+        return print(f"Not yet: your train_epoch did not return the lists W, b of a {sizes} "
+                     f"network ({type(error).__name__}). Run check_train_epoch(train_epoch) first.")
     history = train(net, data, epochs=1, batch_size=batch_size, lr=lr, seed=seed)
     diff = max(float(np.max(np.abs(mine_p - theirs)) / np.max(np.abs(theirs)))
                for mine_p, theirs in zip(mine.W[1:] + mine.b[1:], net.W[1:] + net.b[1:]))
