@@ -42,8 +42,9 @@ def layer_lists(w, b):
         parts = []
         for name, items in zip((w, b), got):
             if not isinstance(items, (list, tuple)) or not items or items[0] is not None:
-                return None, (f"should return {name} as a list with {name}[0] = None, like W, "
-                              f"so that {name}[l] belongs to layer l (layers count from 1).")
+                return None, (f"should return {name} as a list with {name}[0] = None, as W "
+                              f"is given, so that {name}[l] belongs to layer l (layers count "
+                              f"from 1).")
             for l, value in enumerate(items[1:], start=1):
                 array, problem = _as_numbers(value) if value is not None else (None, "is None")
                 if problem:

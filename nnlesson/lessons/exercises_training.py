@@ -159,7 +159,8 @@ def check_train_epoch(fn):
         (_wrong_epoch("no shuffle"),
          "The examples went in their stored order: shuffle first, order = rng.permutation(n)."),
     ]
-    on_error = ("X, Y = data; order = rng.permutation(X.shape[1]); then for k in range(0, n, "
+    on_error = ("Is your sgd_step written and checked (your turn 1)? Then: X, Y = data; "
+                "order = rng.permutation(X.shape[1]); then for k in range(0, n, "
                 "batch_size): idx = order[k:k + batch_size] and W, b = sgd_step(W, b, X[:, idx], "
                 "Y[:, idx], lr). Return W, b.")
     return Verdict(_check("your train_epoch", _run_learner(fn), cases, mistakes, on_error,
