@@ -110,3 +110,17 @@ def test_confusion_numbers_contrast_with_their_cells():
     assert texts[(4, 9)] == (1.0, 1.0, 1.0)
     assert texts[(3, 5)] == (0.0, 0.0, 0.0)
     assert texts[(0, 0)] == (0.0, 0.0, 0.0)     # the diagonal is drawn pale
+
+
+def test_the_papers_exact_setting_is_not_called_a_different_experiment():
+    # The paper's exact setting: 784-32-16-10, all 60,000 images, one epoch, batch 40, lr 4.
+    exact = Settings(n_train=60000, hidden="32, 16", epochs=1, batch_size=40, lr=4.0)
+    line = paper_comparison(exact, 91.0)
+    assert "83.50 %" in line and "different experiment" not in line
+
+
+def test_a_different_experiment_names_what_differs():
+    line = paper_comparison(Settings(n_train=60000, epochs=3, batch_size=40, lr=4.0), 95.0)
+    assert "83.50 %" in line and "3 epochs" in line and "60,000 images" not in line.split(":")[-1]
+    line = paper_comparison(Settings(n_train=2000, hidden="64", batch_size=40, lr=4.0), 80.0)
+    assert "2,000 images" in line and "784-64-10" in line and "epoch" not in line.split(":")[-1]

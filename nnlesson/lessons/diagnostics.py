@@ -17,7 +17,6 @@ from ..paper import BEST_TEN_EPOCHS, paper_accuracy
 from .plots import new_figure
 
 
-
 def confusion_matrix(net, X, y):
     """``counts[i, j]``: how many examples of digit i the network calls j.
 
@@ -178,5 +177,18 @@ def paper_comparison(settings, accuracy):
                 f"learning rate {settings.lr:g} (it tried batch sizes 5 to 100 in steps of 5, "
                 f"learning rates 0.05 to 1 in steps of 0.05 and 1 to 20 in steps of 1)")
     return (f"{ours}; the paper got {table:.2f} % at batch size {settings.batch_size} and "
-            f"learning rate {settings.lr:g}, but with one epoch of all 60,000 images and a "
-            f"784-32-16-10 network, so it is a different experiment")
+            f"learning rate {settings.lr:g} with one epoch of all {N_TRAIN:,} images and a "
+            f"{'-'.join(map(str, PAPER_SIZES))} network, a different experiment from this "
+            f"run's: {', '.join(_differences(settings))}")
+
+
+def _differences(settings):
+    """What this run does that the paper's one-epoch tables did not, in words."""
+    found = []
+    if settings.sizes != PAPER_SIZES:
+        found.append(f"a {'-'.join(map(str, settings.sizes))} network")
+    if settings.n_train != N_TRAIN:
+        found.append(f"{settings.n_train:,} images")
+    if settings.epochs != 1:
+        found.append(f"{settings.epochs} epochs")
+    return found
