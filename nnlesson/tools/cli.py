@@ -1,4 +1,4 @@
-"""The command line: ``python -m nnlesson {train,data,bench,sweep} --help``.
+"""The command line: ``python -m nnlesson {train,data,bench,sweep,student-edition} --help``.
 
 Every error a user can cause prints one line starting with ``error:``, no traceback: a bad
 argument exits with status 2, before any data is loaded; missing or corrupt data, or a network
@@ -77,6 +77,11 @@ def cmd_bench(args):
 def cmd_sweep(args):
     from .sweep_cli import cli_main
     cli_main(args)
+
+
+def cmd_student_edition(args):
+    from .student_edition import write_student_edition
+    print(write_student_edition(args.dir, force=args.force))
 
 
 def checked(convert, check, *args):
@@ -158,6 +163,14 @@ def build_parser():
                                    "and write each cell to a CSV.")
     add_arguments(s)
     s.set_defaults(func=cmd_sweep)
+
+    e = sub.add_parser("student-edition", help="copies of the lessons without the solutions",
+                       description="Write every notebook into DIR without its exercises' "
+                                   "solution cells (hints and check-yourself answers kept), "
+                                   "without outputs, for a teacher to hand out.")
+    e.add_argument("dir", metavar="DIR", help="folder to write to (created if missing)")
+    e.add_argument("--force", action="store_true", help="overwrite notebooks already in DIR")
+    e.set_defaults(func=cmd_student_edition)
     return parser
 
 
