@@ -34,12 +34,12 @@ class FakeImage:
 
 
 def test_show_hides_the_image_when_there_is_no_figure():
-    image, text = FakeImage(), SimpleNamespace(value="")
-    show(image, text, new_figure(), "fine")
+    image, note = FakeImage(), SimpleNamespace(value="")
+    show(image, note, new_figure(), "fine")
     assert image.value.startswith(b"\x89PNG") and image.layout.visibility == "visible"
-    assert text.value == "fine"
-    show(image, text, None, "bad input")
-    assert image.layout.visibility == "hidden" and text.value == "bad input"
+    assert text(note) == "fine"
+    show(image, note, None, "bad input")
+    assert image.layout.visibility == "hidden" and text(note) == "bad input"
 
 
 def test_a_new_figure_shows_itself_as_png_in_a_notebook():
@@ -66,10 +66,30 @@ def test_live_view_redraws_when_a_slider_moves():
     box = live_view(view, {"w": w, "b": b}, "nnl-test")
     _, message, plot = box.children
     first = bytes(plot.value)
-    assert calls == [(1.0, 0.5)] and message.value == "w = 1.0" and first.startswith(b"\x89PNG")
+    assert calls == [(1.0, 0.5)] and text(message) == "w = 1.0" and first.startswith(b"\x89PNG")
     assert "nnl-test-w" in w._dom_classes and "nnl-test-plot" in plot._dom_classes
     assert "nnl-test-message" in message._dom_classes
     w.value = 3.0
-    assert calls[-1] == (3.0, 0.5) and bytes(plot.value) != first and message.value == "w = 3.0"
+    assert calls[-1] == (3.0, 0.5) and bytes(plot.value) != first and text(message) == "w = 3.0"
     w.value = 0.0
-    assert message.value == "w = 0: no curve" and plot.layout.visibility == "hidden"
+    assert text(message) == "w = 0: no curve" and plot.layout.visibility == "hidden"
+
+
+def text(message_widget):
+    """The message a view returned, without the wrapper that sets its spacing."""
+    import re
+    return re.sub(r"^<div[^>]*>|</div>$", "", message_widget.value)
+
+
+def test_a_widget_message_is_single_spaced():
+    # ipywidgets gives an HTML widget's text the line height of a slider row (28 px), so a message
+    # that wraps onto a second line looked double-spaced; show() sets the usual text spacing.
+    import re
+    import ipywidgets as widgets
+    message = widgets.HTML()
+    long = "A message long enough to wrap, with <b>bold</b> words. " * 4
+    show(widgets.Image(format="png"), message, None, long)
+    wrapper = re.fullmatch(r'<div style="([^"]*)">(.*)</div>', message.value, re.S)
+    assert wrapper and wrapper.group(2) == long and "<p" not in message.value
+    height = re.search(r"line-height:\s*([0-9.]+)\s*;", wrapper.group(1))
+    assert height and 1.0 <= float(height.group(1)) <= 1.5   # a unitless multiple of the font

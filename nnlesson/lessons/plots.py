@@ -69,8 +69,10 @@ def show(image, message_widget, fig, message):
 
     A lesson's view function returns ``(figure or None, message)``; with ``None`` (bad input)
     the image is hidden, so the learner sees the message alone instead of a stale plot.
+    The message gets ordinary text spacing: ipywidgets gives an HTML widget the line height of
+    a row of sliders (28 px), which makes a message of two lines or more look double-spaced.
     """
-    message_widget.value = message
+    message_widget.value = f'<div style="line-height: 1.4;">{message}</div>'
     if fig is None:
         image.layout.visibility = "hidden"
     else:
