@@ -80,6 +80,12 @@ def test_a_later_cell_using_what_only_a_solution_defines_is_refused():
         student_notebook(synthetic("print(helper(2))"), "x.ipynb")
 
 
+def test_a_name_bound_only_inside_a_function_does_not_hide_the_use():
+    # helper = 1 inside g is g's own local: the print still needs the solution's helper.
+    with pytest.raises(ValueError, match="uses 'helper'"):
+        student_notebook(synthetic("def g():\n    helper = 1\n\nprint(helper)"), "x.ipynb")
+
+
 def test_a_later_cell_using_the_stubs_function_is_fine():
     edition = student_notebook(synthetic("print(f(2))\nhelper = 3\nprint(helper)"), "x.ipynb")
     assert len(edition.solutions) == 1 and len(edition.announcements) == 1

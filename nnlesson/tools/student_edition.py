@@ -21,6 +21,7 @@ survives either, and nbval does not compare the (unrun) checked cells.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ def is_solution(cell):
 
 def student_notebook(nb, name="notebook"):
     """The student copy of one notebook (an nbformat notebook, not changed in place)."""
-    import copy
+    check_no_dangling_names(nb.cells, name)
     kept, solutions, announcements = [], [], []
     for i, cell in enumerate(nb.cells):
         following = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
@@ -65,7 +66,6 @@ def student_notebook(nb, name="notebook"):
             cell.outputs, cell.execution_count = [], None
     student = copy.deepcopy(nb)
     student.cells = kept
-    check_no_dangling_names(nb.cells, name)
     return Edition(student, solutions, announcements)
 
 
@@ -88,7 +88,8 @@ def check_no_dangling_names(cells, name):
 
 
 def names_of(source):
-    """The names a cell binds and the names it reads (IPython magics skipped)."""
+    """The names a cell binds at its top level, and every name it reads (functions included:
+    they read globals when called). IPython magics are skipped."""
     code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
                      for line in source.splitlines())
     try:
@@ -96,13 +97,22 @@ def names_of(source):
     except SyntaxError:
         return set(), set()
     binds, uses = set(), set()
-    for node in ast.walk(tree):
+
+    def visit(node, top):
         if isinstance(node, ast.Name):
-            (uses if isinstance(node.ctx, ast.Load) else binds).add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            binds.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node.ctx, ast.Load):
+                uses.add(node.id)
+            elif top:
+                binds.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and top:
             binds.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if top and not isinstance(node, ast.Lambda):
+                binds.add(node.name)
+            top = False  # what the body assigns is its own (local) name
+        for child in ast.iter_child_nodes(node):
+            visit(child, top)
+    visit(tree, True)
     return binds, uses
 
 
