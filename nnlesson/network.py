@@ -145,10 +145,10 @@ class Network:
           delta^L   = 2 (a^L - y) o sigma'(z^L)
           delta^l   = (W^(l+1))^T delta^(l+1) o sigma'(z^l)
           dC/dW^l   = delta^l (a^(l-1))^T
-          dC/db^l   = delta^l
+          dC/db^l   = delta^l, summed over the batch's columns (one column per example)
         where o is the entry-by-entry product and sigma'(z^l) = a^l (1 - a^l). With m examples as
-        columns, the product delta^l (a^(l-1))^T already sums over the batch; dividing delta by m
-        once makes every gradient the batch mean.
+        columns, the product delta^l (a^(l-1))^T already sums over the batch; dividing delta^L by
+        m once makes every gradient the batch mean.
         """
         X, Y = self._check_pair(X, Y)
         return self._backprop(X, Y)[:2]

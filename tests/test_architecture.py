@@ -15,7 +15,7 @@ from nnlesson.lessons.plots import close
 
 def test_the_papers_networks():
     assert count_parameters((784, 32, 16, 10)) == 25_818
-    # the paper's "over 13000 parameters" is the 784-16-16-10 network
+    # the course's reading of the paper's "over 13000 parameters": the 784-16-16-10 network
     assert count_parameters((784, 16, 16, 10)) == 13_002
 
 
