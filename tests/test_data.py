@@ -457,3 +457,54 @@ def test_real_mnist_cache_with_rolled_labels_is_not_trusted(mnist_folder, monkey
     monkeypatch.setattr(mnist_files, "_memory", {})
     assert np.array_equal(mnist_files.load_raw(progress=False)["train_labels"], good)
     assert "does not match" in capsys.readouterr().err
+
+
+# ---- the validation split (issue #12) ----
+
+def test_a_validation_set_needs_images_and_labels_that_fit():
+    a = arrays()
+    rng = np.random.default_rng(1)
+    d = data.Dataset(**a, X_val=rng.random((784, 3)), y_val=[1, 2, 3])
+    assert d.X_val.shape == (784, 3) and d.y_val.dtype == np.int64
+    assert "3 validation" in repr(d) and d.subset(2).X_val is d.X_val
+    assert data.Dataset(**a).X_val is None and "validation" not in repr(data.Dataset(**a))
+    for bad, message in [(dict(X_val=rng.random((784, 3))), r"^X_val was given without y_val"),
+                         (dict(y_val=[1]), r"^y_val was given without X_val"),
+                         (dict(X_val=rng.random((784, 3)), y_val=[1, 2, 12]),
+                          r"^y_val holds labels outside 0\.\.9: 12 at index 2"),
+                         (dict(X_val=rng.random((784, 3)), y_val=[1, 2]),
+                          r"^X_val has 3 images \(columns\) but y_val has 2 labels"),
+                         (dict(X_val=rng.random((783, 2)), y_val=[1, 2]),
+                          r"^X_val has 783 pixels per image but X_train has 784")]:
+        with pytest.raises(ValueError, match=message) as err:
+            data.Dataset(**a, **bad)
+        assert "\n" not in str(err.value) and "Fix:" in str(err.value)
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, None, "validation"])
+def test_load_mnist_says_what_validation_must_be(bad):
+    # Checked before any file is read: the message comes even where MNIST is not.
+    with pytest.raises(ValueError, match=r"^validation must be True or False, got") as err:
+        data.load_mnist(progress=False, validation=bad)
+    assert "\n" not in str(err.value)
+
+
+def test_real_mnist_validation_split(mnist):
+    split = data.load_mnist(dtype=np.float64, progress=False, validation=True)
+    assert split.X_train.shape == (784, 50000) and split.y_train.shape == (50000,)
+    assert split.X_val.shape == (784, 10000) and split.y_val.shape == (10000,)
+    assert data.N_TRAIN - data.N_VAL == 50000
+    # Exactly the full training set, cut in two: the first 50,000, then the last 10,000.
+    assert np.array_equal(split.X_train, mnist.X_train[:, :50000])
+    assert np.array_equal(split.y_train, mnist.y_train[:50000])
+    assert np.array_equal(split.X_val, mnist.X_train[:, 50000:])
+    assert np.array_equal(split.y_val, mnist.y_train[50000:])
+    # Disjoint: no held-out image is also a training image (MNIST has no two equal images
+    # across this cut; compared as raw bytes, one row per image).
+    train_rows = {row.tobytes() for row in split.X_train.T}
+    assert not any(row.tobytes() in train_rows for row in split.X_val.T)
+    # The test set is untouched, and training still gets image-per-row memory.
+    assert np.array_equal(split.X_test, mnist.X_test)
+    assert np.array_equal(split.y_test, mnist.y_test)
+    assert split.X_train.T.flags.c_contiguous and split.X_val.T.flags.c_contiguous
+    assert mnist.X_val is None and mnist.X_train.shape == (784, 60000)  # the default: the paper's
