@@ -105,3 +105,29 @@ def check_batch_size(batch_size, n):
     if batch_size > n:
         raise ValueError(f"batch size {batch_size} is larger than the {n} training examples")
     return int(batch_size)
+
+
+# ---- the cost and the output layer (issue #12) ----
+
+COSTS = ("quadratic", "cross-entropy")
+OUTPUTS = ("sigmoid", "softmax")
+
+
+def cost_output_problem(cost, output):
+    """Why a network cannot train with this cost and output layer, as a sentence; None if it can."""
+    if cost not in COSTS:
+        return f"cost must be one of {', '.join(COSTS)}, got {cost!r}"
+    if output not in OUTPUTS:
+        return f"output must be one of {', '.join(OUTPUTS)}, got {output!r}"
+    if (cost, output) == ("quadratic", "softmax"):
+        # Each softmax output depends on every z^L_j, so its delta^L needs the full Jacobian of
+        # softmax; the course derives delta^L only where it is one entry-by-entry line.
+        return ("the quadratic cost with softmax outputs is not supported (its delta^L needs the "
+                "softmax Jacobian, which the course does not derive): use cost cross-entropy with "
+                "softmax, or sigmoid outputs")
+    return None
+
+
+def check_cost_output(cost, output):
+    """(cost, output) if the network can train with them, else a ValueError with the sentence."""
+    return _raise(cost_output_problem(cost, output), (cost, output))

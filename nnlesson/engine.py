@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .checks import check_lr
+from .network import cost
 
 
 class Engine:
@@ -50,6 +51,9 @@ class Engine:
         for name, values in (("X", self.rows), ("Y", self.Y_rows)):
             if not np.all(np.isfinite(values)):
                 raise ValueError(f"{name} contains NaN or infinite values")
+        if net.output == "softmax" and not np.allclose(self.Y_rows.sum(axis=1), 1.0):
+            raise ValueError("with softmax outputs each column of Y must add up to 1 (a one-hot "
+                             "label): delta^L = a^L - y holds only then")
         self.net, self._buffers = net, {}
         for l in range(1, net.L + 1):  # once; same values (see the module docstring)
             net.W[l] = np.asfortranarray(net.W[l])
@@ -90,7 +94,7 @@ class Engine:
             z = buf["a"][l]
             np.matmul(net.W[l], a[l - 1], out=z)
             z += net.b[l]
-            a.append(sigmoid_(z))
+            a.append(softmax_(z) if l == net.L and net.output == "softmax" else sigmoid_(z))
         return a
 
     def _backpropagate(self, buf, a, lr):
@@ -98,15 +102,20 @@ class Engine:
 
         delta^L = 2 (a^L - y) o sigma'(z^L) / m,   delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l),
         dC/dW^l = delta^l (a^(l-1))^T,              dC/db^l = delta^l summed over the batch,
-        with sigma'(z^l) = a^l (1 - a^l). Here delta^L also carries the factor lr, so the
-        products below are the steps lr dC/dW^l and lr dC/db^l themselves.
+        with sigma'(z^l) = a^l (1 - a^l); for cross-entropy delta^L = (a^L - y) / m (network.py).
+        Here delta^L also carries the factor lr, so the products below are the steps
+        lr dC/dW^l and lr dC/db^l themselves.
         """
         net, L, m = self.net, self.net.L, a[0].shape[1]
         delta = buf["delta"][L]
         np.subtract(a[L], buf["y"].T, out=delta)             # a^L - y
-        loss = float(np.vdot(delta, delta)) / m               # cost(): sum of squares / m
-        times_sigma_prime(delta, a[L], buf["s"][L])
-        delta *= 2.0 * lr / m
+        if net.cost_name == "cross-entropy":
+            loss = cost(a[L], buf["y"].T, net.cost_name, net.output)
+            delta *= lr / m
+        else:
+            loss = float(np.vdot(delta, delta)) / m           # cost(): sum of squares / m
+            times_sigma_prime(delta, a[L], buf["s"][L])
+            delta *= 2.0 * lr / m
         for l in range(L, 0, -1):
             np.matmul(delta, a[l - 1].T, out=buf["step_W"][l])
             np.matmul(delta, buf["ones"], out=buf["step_b"][l])  # the sum over the batch
@@ -155,6 +164,14 @@ def sigmoid_(z):
     np.exp(z, out=z)
     z += 1.0
     return np.reciprocal(z, out=z)
+
+
+def softmax_(z):
+    """softmax down each column of z, overwriting z; returns z. z - max(z) keeps e^z <= 1."""
+    z -= z.max(axis=0)
+    np.exp(z, out=z)
+    z /= z.sum(axis=0)
+    return z
 
 
 def times_sigma_prime(delta, a, scratch):

@@ -18,12 +18,15 @@ C_t = sum_i (a^L_i - y_i)^2 in another. We use the *sum* (no division by the num
 everywhere, because it is the cost whose derivative the paper then computes, dC_t/da^L = 2(a^L - y).
 The cost of a batch is the mean of C_t over its examples, and so its gradient is the mean of the
 per-example gradients (the paper's "every gradient for each training example must be averaged").
+
+Issue #12: ``cost="cross-entropy"`` and ``output="softmax"`` are choices too (lesson 6's
+comparison); the defaults stay the paper's. Only the output layer and delta^L change.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_lr, check_seed, check_sizes
+from .checks import check_cost_output, check_lr, check_seed, check_sizes
 
 INITS = ("scaled", "classic")
 PAPER_SIZES = (784, 32, 16, 10)  # the paper's network: 784 pixels, hidden 32 and 16, 10 digits
@@ -47,10 +50,28 @@ def sigmoid_prime(z):
     return s * (1.0 - s)
 
 
-def cost(a, y):
-    """Quadratic cost averaged over the batch: mean over columns of sum_i (a_i - y_i)^2."""
+def softmax(z):
+    """a_i = e^(z_i) / sum_j e^(z_j) down each column; z - max(z) first, so e^z cannot overflow."""
+    e = np.exp(z - np.max(z, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def cost(a, y, kind="quadratic", output="sigmoid"):
+    """The mean over the batch's columns of C_t: quadratic sum_i (a_i - y_i)^2; cross-entropy
+    -sum_i [y_i ln a_i + (1 - y_i) ln(1 - a_i)] for sigmoid outputs, and for softmax outputs the
+    log-likelihood -sum_i y_i ln a_i (Nielsen calls it cross-entropy too). a is clipped to within
+    epsilon of 0 and 1, so a saturated output gives a large cost, not ln 0 = -inf."""
+    check_cost_output(kind, output)
     a, y = np.asarray(a), np.asarray(y)
-    return float(np.sum((a - y) ** 2) / (a.shape[1] if a.ndim == 2 else 1))
+    m = a.shape[1] if a.ndim == 2 else 1
+    if kind == "quadratic":
+        return float(np.sum((a - y) ** 2) / m)
+    eps = np.finfo(a.dtype if a.dtype.kind == "f" else np.float64).eps
+    a = np.clip(a, eps, 1.0 - eps)
+    total = np.sum(y * np.log(a))
+    if output == "sigmoid":
+        total += np.sum((1.0 - y) * np.log(1.0 - a))
+    return float(-total / m)
 
 
 def one_hot(y, n=10):
@@ -69,9 +90,14 @@ class Network:
       * ``"scaled"``: weights from N(0, 1/n_(l-1)), biases from N(0, 1). A neuron with 784 inputs
         then starts with z of spread about 1 instead of about 10, so it is not saturated
         (sigma' near 0) before it has learned anything: lesson 6 shows the difference.
+
+    ``cost`` ("quadratic", "cross-entropy") and ``output`` ("sigmoid", "softmax": layer L's
+    function) choose what is minimised (:func:`cost`). Quadratic with softmax is refused: its
+    delta^L needs the softmax Jacobian, which the course does not derive.
     """
 
-    def __init__(self, sizes=PAPER_SIZES, init="scaled", seed=0, dtype=np.float64):
+    def __init__(self, sizes=PAPER_SIZES, init="scaled", seed=0, dtype=np.float64,
+                 cost="quadratic", output="sigmoid"):
         sizes = check_sizes(sizes)
         seed = check_seed(seed)
         if init not in INITS:
@@ -79,6 +105,7 @@ class Network:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.cost_name, self.output = check_cost_output(cost, output)
         self.sizes, self.init, self.seed = sizes, init, seed
         self.L = len(sizes) - 1
         rng = np.random.default_rng(seed)
@@ -90,7 +117,10 @@ class Network:
 
     def __repr__(self):
         shape = "-".join(map(str, self.sizes))
-        return f"Network({shape}, init={self.init!r}, seed={self.seed}, dtype={self.dtype.name})"
+        choice = "" if self.cost_name == "quadratic" else \
+            f", cost={self.cost_name!r}, output={self.output!r}"  # quadratic means sigmoid
+        return (f"Network({shape}, init={self.init!r}, seed={self.seed}, "
+                f"dtype={self.dtype.name}{choice})")
 
     @property
     def n_params(self):
@@ -119,6 +149,9 @@ class Network:
         Y = self.as_batch(Y, "Y", rows=self.sizes[-1])
         if X.shape[1] != Y.shape[1]:
             raise ValueError(f"X has {X.shape[1]} examples but Y has {Y.shape[1]}")
+        if self.output == "softmax" and not np.allclose(Y.sum(axis=0), 1.0):
+            raise ValueError("with softmax outputs each column of Y must add up to 1 (a one-hot "
+                             "label): delta^L = a^L - y holds only then")
         return X, Y
 
     # ---- the mathematics ----
@@ -134,7 +167,8 @@ class Network:
     def _activations(self, a):
         a_list = [a]
         for l in range(1, self.L + 1):
-            a = sigmoid(self.W[l] @ a + self.b[l])
+            z = self.W[l] @ a + self.b[l]
+            a = softmax(z) if l == self.L and self.output == "softmax" else sigmoid(z)
             a_list.append(a)
         return a_list
 
@@ -142,7 +176,7 @@ class Network:
         """The gradient of the batch cost: lists ``nabla_W``, ``nabla_b`` with dC/dW^l, dC/db^l.
 
         Index 0 of each list is None, like ``W[0]``. The four equations of lesson 5:
-          delta^L   = 2 (a^L - y) o sigma'(z^L)
+          delta^L   = 2 (a^L - y) o sigma'(z^L)     (cross-entropy: a^L - y, sigma' cancels)
           delta^l   = (W^(l+1))^T delta^(l+1) o sigma'(z^l)
           dC/dW^l   = delta^l (a^(l-1))^T
           dC/db^l   = delta^l, summed over the batch's columns (one column per example)
@@ -157,13 +191,24 @@ class Network:
         a = self._activations(X)
         L, m = self.L, X.shape[1]
         nabla_W, nabla_b = [None] * (L + 1), [None] * (L + 1)
-        delta = 2.0 * (a[L] - Y) * a[L] * (1.0 - a[L]) / m
+        delta = self._output_delta(a[L], Y) / m
         for l in range(L, 0, -1):
             nabla_W[l] = delta @ a[l - 1].T
             nabla_b[l] = delta.sum(axis=1, keepdims=True)
             if l > 1:
                 delta = (self.W[l].T @ delta) * a[l - 1] * (1.0 - a[l - 1])
         return nabla_W, nabla_b, a[L]
+
+    def _output_delta(self, a_L, Y):
+        """dC_t/dz^L for one example per column: the one equation the cost choice changes."""
+        if self.cost_name == "cross-entropy":
+            return a_L - Y  # sigma' (or softmax's Jacobian) cancels: nnlesson/derivations/costs.py
+        return 2.0 * (a_L - Y) * a_L * (1.0 - a_L)
+
+    def cost(self, X, Y):
+        """The batch cost of this network's outputs for (X, Y), with its own cost and output."""
+        X, Y = self._check_pair(X, Y)
+        return cost(self._activations(X)[-1], Y, self.cost_name, self.output)
 
     def sgd_step(self, X, Y, lr):
         """One step of gradient descent on the batch (X, Y): W^l -= lr dC/dW^l, b^l -= lr dC/db^l.
@@ -179,7 +224,7 @@ class Network:
         for l in range(1, self.L + 1):
             self.W[l] -= lr * nabla_W[l]
             self.b[l] -= lr * nabla_b[l]
-        return cost(a_L, Y)
+        return cost(a_L, Y, self.cost_name, self.output)
 
     def predict(self, X):
         """The digit the network chooses for each column of X: the index of the largest a^L_i."""

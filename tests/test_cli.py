@@ -29,6 +29,15 @@ def test_train_options(mnist):
     assert "784-20-10" in out.stderr and "float32" in out.stderr and "training [" not in out.stderr
 
 
+def test_train_with_cross_entropy_and_softmax(mnist):
+    out = run("train", "--cost", "cross-entropy", "--output", "softmax", "--lr", "0.5",
+              "--batch-size", "20", "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "cost='cross-entropy', output='softmax'" in out.stderr
+    match = re.fullmatch(r"test accuracy: (\d+\.\d\d)%", out.stdout.strip().splitlines()[-1])
+    assert match and float(match.group(1)) > 90, out.stdout
+
+
 def test_data_verifies_all_four_files(mnist_folder):
     out = run("data", "--quiet")
     assert out.returncode == 0, out.stderr
@@ -65,6 +74,10 @@ def without_data(tmp_path):
     (["--epochs", "0"], "argument --epochs: epochs must be a whole number of at least 1, got 0"),
     (["--lr", "nan"], "argument --lr: learning rate must be a positive number, got nan"),
     (["--hidden", "32", "0"], "argument --hidden: a hidden layer needs at least 1 neuron, got 0"),
+    (["--cost", "log"], "argument --cost: invalid choice: 'log'"),
+    (["--output", "relu"], "argument --output: invalid choice: 'relu'"),
+    (["--output", "softmax"], "the quadratic cost with softmax outputs is not supported"),
+    (["--cost", "quadratic", "--output", "softmax"], "the quadratic cost with softmax outputs"),
 ])
 def test_every_train_argument_is_checked_before_the_data_loads(tmp_path, args, message):
     """One line naming the option, in the sentence train() itself uses, and before MNIST is

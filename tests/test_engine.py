@@ -180,3 +180,53 @@ def test_bad_batches_or_rates_get_one_clear_sentence_and_change_nothing(batches,
         engine.run_epoch(batches, lr)
     for l in range(1, 4):
         np.testing.assert_array_equal(net.W[l], before[l - 1])
+
+
+COMBINATIONS = [("quadratic", "sigmoid"), ("cross-entropy", "sigmoid"), ("cross-entropy", "softmax")]
+
+
+@pytest.mark.parametrize("cost_name, output", COMBINATIONS)
+@pytest.mark.parametrize("seed", range(3))
+def test_engine_matches_sgd_step_for_every_cost_and_output(seed, cost_name, output):
+    X, Y = random_problem(seed)
+    batches = next(batch_order(53, 8, 1, seed))
+    a, b = (Network((6, 5, 4, 3), "classic", seed, cost=cost_name, output=output) for _ in "ab")
+    expected = reference(a, X, Y, batches, lr=2.5)
+    losses = run_epoch(b, X, Y, batches, lr=2.5)
+    assert_same_network(a, b, TOL64)
+    np.testing.assert_allclose(losses, expected, rtol=1e-12)
+    assert not np.allclose(a.W[3], Network((6, 5, 4, 3), "classic", seed).W[3], atol=1e-3)
+
+
+@pytest.mark.parametrize("cost_name, output", COMBINATIONS[1:])
+def test_engine_matches_sgd_step_on_mnist_with_cross_entropy(mnist, cost_name, output):
+    small = mnist.subset(600, 10)
+    X, Y = small.X_train, one_hot(small.y_train)
+    a, b = (Network(seed=1, cost=cost_name, output=output) for _ in "ab")
+    for batches in batch_order(600, 20, 1, 5):
+        expected = reference(a, X, Y, batches, lr=0.5)
+        np.testing.assert_allclose(run_epoch(b, X, Y, batches, lr=0.5), expected, rtol=1e-12)
+    assert_same_network(a, b, TOL64)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_saturated_cross_entropy_outputs_give_finite_costs_and_no_warning(output):
+    """Outputs driven to exactly 0 and 1: ln 0 would be -inf; the clipped cost stays finite."""
+    X, Y = random_problem(4, n=20)
+    net, shadow = (Network((6, 5, 4, 3), seed=4, cost="cross-entropy", output=output) for _ in "ab")
+    for n in (net, shadow):
+        n.W[3][:] = 0.0
+        n.b[3][:] = np.array([[-1000.0], [1000.0], [-1000.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        losses = run_epoch(net, X, Y, [np.arange(20)], 1.0)
+        expected = reference(shadow, X, Y, [np.arange(20)], 1.0)
+    assert np.isfinite(losses[0]) and losses[0] > 10  # confidently wrong answers cost a lot
+    np.testing.assert_allclose(losses, expected, rtol=1e-12)
+    assert_same_network(net, shadow, TOL64)
+
+
+def test_softmax_targets_must_add_up_to_one():
+    X, Y = random_problem(0)
+    with pytest.raises(ValueError, match="each column of Y must add up to 1"):
+        Engine(Network((6, 5, 4, 3), cost="cross-entropy", output="softmax"), X, 0.5 * Y)

@@ -12,15 +12,20 @@ import sys
 
 
 def cmd_train(args):
+    from ..checks import cost_output_problem
     from ..data import load_mnist
     from ..network import Network
     from ..progress import ProgressBar
     from ..training import collapse_note, train
 
     sizes = (784, *args.hidden, 10)
+    problem = cost_output_problem(args.cost, args.output)
+    if problem:  # a pair of options, so argparse cannot see it: the same one line, status 2
+        args.parser.error(problem)
     check_budget(sizes, args.batch_size, args.epochs, args.dtype)
     data = load_mnist(dtype=args.dtype)
-    net = Network(sizes, init=args.init, seed=args.seed, dtype=args.dtype)
+    net = Network(sizes, init=args.init, seed=args.seed, dtype=args.dtype, cost=args.cost,
+                  output=args.output)
     print(f"training {net} for {args.epochs} epoch(s), batch size {args.batch_size}, "
           f"learning rate {args.lr}", file=sys.stderr)
     bar = ProgressBar(100, "training", enabled=not args.quiet)
@@ -118,7 +123,7 @@ def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
     from .bench import check_count, check_images
     from ..data import N_TRAIN
-    from ..checks import check_batch_size, check_epochs, check_lr, check_seed
+    from ..checks import COSTS, OUTPUTS, check_batch_size, check_epochs, check_lr, check_seed
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -138,8 +143,13 @@ def build_parser():
                    help="hidden layer sizes (32 16)")
     t.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="number type (float64)")
+    t.add_argument("--cost", choices=COSTS, default="quadratic",
+                   help="the cost minimised: the paper's quadratic, or cross-entropy (quadratic)")
+    t.add_argument("--output", choices=OUTPUTS, default="sigmoid",
+                   help="output layer: sigmoid (the paper's) or softmax, with cross-entropy only "
+                        "(sigmoid)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
-    t.set_defaults(func=cmd_train)
+    t.set_defaults(func=cmd_train, parser=t)
 
     d = sub.add_parser("data", help="fetch or verify the four MNIST files",
                        description="Load and verify all four MNIST files (download if missing). "
