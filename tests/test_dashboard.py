@@ -15,7 +15,9 @@ import pytest
 from nnlesson.data import Dataset
 from nnlesson.lessons.curves import accuracy_figure, block_means, loss_figure, run_figures
 from nnlesson.lessons.dashboard import Dashboard
-from nnlesson.lessons.trainer import Settings, Trainer, check_settings, hidden_sizes
+from nnlesson.lessons.trainer import (QUICK_TRAIN, Settings, Trainer, check_settings, hidden_sizes,
+                                      train_sample)
+from nnlesson.training import evaluate
 from nnlesson.lessons.plots import figure_to_png
 
 LONG = Settings(n_train=60000, epochs=20, batch_size=10, lr=1.0)  # minutes: only ever stopped
@@ -100,6 +102,35 @@ def test_a_run_trains_to_the_end(trainer):
     assert run.history.test_accuracy[-1] > 60  # 10 % is guessing; it measures about 80 %
     assert run.accuracy and all(0 <= a <= 100 for _, a in run.accuracy)
     assert run.fraction == 1.0
+
+
+def test_a_run_records_training_accuracy_beside_test_accuracy(mnist, trainer):
+    """Issue #12: the same fixed 1,000 training images are scored whenever the test images are."""
+    runs = []
+    for settings in (Settings(n_train=2000, batch_size=10, lr=1.0, epochs=2, seed=1),
+                     Settings(n_train=5000, batch_size=20, lr=3.0, seed=2, hidden="20")):
+        runs.append(trainer.start(settings))
+        trainer.wait()
+    for run in runs:
+        assert run.state == "finished", run.message
+        assert run.train_accuracy and len(run.train_accuracy) == len(run.accuracy)
+        # Scored at the same moments, after the same mini-batches.
+        assert [n for n, _ in run.train_accuracy] == [n for n, _ in run.accuracy]
+        assert all(0 <= a <= 100 for _, a in run.train_accuracy)
+        # Scored at each epoch's end too, where the full test score is: the last point is there.
+        ends = [(e + 1) * run.batches for e in range(run.settings.epochs)]
+        assert set(ends) <= {n for n, _ in run.train_accuracy}
+        # The sample is the first 1,000 training images in every run (a run of at least 1,000).
+        X, y = train_sample(mnist, run.settings.n_train)
+        assert X.shape == (784, QUICK_TRAIN)
+        assert np.array_equal(X, mnist.X_train[:, :QUICK_TRAIN])
+        assert np.array_equal(y, mnist.y_train[:QUICK_TRAIN])
+        # The final network scores these images as recorded; a near-tie output could round the
+        # other way in another summation order: at most one image, 0.1 points.
+        assert abs(run.train_accuracy[-1][1] - evaluate(run.net, X, y)) <= 100 / QUICK_TRAIN
+        assert run.train_accuracy[-1][1] > 30  # it learned something (guessing gets 10 %)
+    X_small, _ = train_sample(mnist, 300)  # a smaller run is scored on all of its own images
+    assert X_small.shape == (784, 300)
 
 
 def test_stop_stops_the_run(trainer):
@@ -287,6 +318,18 @@ def test_the_figures_draw_any_history(loss):
             assert figure_to_png(fig).startswith(b"\x89PNG")
 
 
+def test_the_accuracy_figure_has_a_training_and_a_test_line():
+    fig = accuracy_figure([(10, 50.0), (20, 70.0)], [72.0], batches=20, done=20,
+                          train_accuracy=[(10, 55.0), (20, 80.0)])
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    training = lines[f"first {QUICK_TRAIN:,} training images"]
+    test = lines["first 1,000 test images"]
+    assert list(training.get_ydata()) == [55.0, 80.0] and list(test.get_ydata()) == [50.0, 70.0]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert training.get_label() in legend and test.get_label() in legend
+    assert training.get_color() != test.get_color()
+
+
 def test_the_loss_figure_thins_a_long_run():
     fig = loss_figure(np.ones(100_000), batches=60000)
     assert max(len(line.get_xdata()) for line in fig.axes[0].get_lines()) <= 2000
@@ -326,6 +369,9 @@ def test_run_trains_and_shows_the_results(dash):
     for image in (dash.loss_plot, dash.accuracy_plot, dash.confusion, dash.mistakes, dash.weights):
         assert bytes(image.value).startswith(b"\x89PNG")
     assert "the paper got 83.50 %" in dash.comparison.value
+    _, accuracy = run_figures(run)
+    labels = [t.get_text() for t in accuracy.axes[0].get_legend().get_texts()]
+    assert "first 1,000 training images" in labels and "first 1,000 test images" in labels
 
 
 def test_buttons_start_stop_and_never_run_twice(dash):

@@ -1,4 +1,5 @@
-"""The curves of a training run (lesson 6): its cost per mini-batch and its test accuracy.
+"""The curves of a training run (lesson 6): its cost per mini-batch, its test accuracy and its
+accuracy on a sample of its own training images.
 
 Two figures of about 360 x 256 pixels rather than one wide one: the dashboard puts them side by
 side on a wide screen and one under the other on a narrow one, so that neither has to shrink
@@ -14,7 +15,7 @@ import numpy as np
 
 from .plots import Figure
 from ..checks import is_whole
-from .trainer import QUICK_TEST
+from .trainer import QUICK_TEST, QUICK_TRAIN
 
 MAX_DRAWN = 2000     # loss points drawn at most; more are averaged in groups first
 SIZE = (4.5, 3.2)    # inches: 360 x 256 pixels at the course's 80 dpi
@@ -81,15 +82,23 @@ def loss_figure(loss, batches, total=None):
     return fig
 
 
-def accuracy_figure(accuracy, test_accuracy, batches, done, total=None, paper=None):
-    """The test accuracy so far: the live estimates and the full score after each epoch.
+def accuracy_figure(accuracy, test_accuracy, batches, done, total=None, paper=None,
+                    train_accuracy=(), n_sample=QUICK_TRAIN):
+    """The accuracy so far: on test images (live, and in full after each epoch) and on training
+    images (live).
 
-    ``accuracy`` holds the live (mini-batches, %) estimates; ``test_accuracy`` the full test
-    score after each epoch; ``done`` the mini-batches trained so far (a stopped run's last score
-    sits there); ``paper`` the paper's number to compare with.
+    ``accuracy`` holds the live (mini-batches, %) estimates on test images; ``test_accuracy``
+    the full test score after each epoch; ``done`` the mini-batches trained so far (a stopped
+    run's last score sits there); ``paper`` the paper's number to compare with;
+    ``train_accuracy`` the live (mini-batches, %) scores on the first ``n_sample`` training
+    images. A training line far above the test line means the network learns its training
+    images by heart rather than digits.
     """
     batches = max(1, int(batches))
-    fig, ax = _axes("test accuracy (higher is better)", "% right", total or done)
+    fig, ax = _axes("accuracy (higher is better)", "% right", total or done)
+    if train_accuracy:
+        ax.plot(*zip(*train_accuracy), color="tab:purple",
+                label=f"first {n_sample:,} training images")
     if accuracy:
         ax.plot(*zip(*accuracy), color="tab:green", label=f"first {QUICK_TEST:,} test images")
     ends = [min((e + 1) * batches, done) for e in range(len(test_accuracy))]
@@ -109,4 +118,5 @@ def run_figures(run, paper=None):
     loss = run.history.loss
     return (loss_figure(loss, run.batches, total),
             accuracy_figure(run.accuracy, run.history.test_accuracy, run.batches, len(loss),
-                            total, paper))
+                            total, paper, run.train_accuracy,
+                            min(QUICK_TRAIN, run.settings.n_train)))

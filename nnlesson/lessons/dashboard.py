@@ -5,8 +5,8 @@ training.py. This module puts that one function behind sliders, on top of layers
 be read (and tested) on their own: ``trainer.py`` (a run's settings, and :class:`Trainer`,
 which trains in a background thread, one run at a time, with a Stop that takes effect after the
 current mini-batch), ``dashboard_view.py`` (the widgets, their layout, and how a run is drawn in
-them) and ``curves.py`` (the cost and the test accuracy so far, as two figures). This module is
-what the widgets do.
+them) and ``curves.py`` (the cost, and the test and training accuracy so far, as two figures).
+This module is what the widgets do.
 The training thread reaches the widgets only by setting their values (ipykernel 6+ and
 ipywidgets 8 send those messages from any thread).
 

@@ -31,6 +31,9 @@ from ..network import INITS, Network
 from ..training import History, evaluate, train
 
 QUICK_TEST = 1000    # test images scored at each redraw: cheap, and enough to see the trend
+# Training images scored with them: the first 1,000, the same in every run and trained on in every
+# run of at least 1,000 images (a smaller run is scored on all of its own).
+QUICK_TRAIN = 1000
 MAX_HIDDEN = 1000    # neurons per hidden layer: more trains too slowly to watch
 
 
@@ -73,6 +76,12 @@ def hidden_sizes(hidden):
     return tuple(int(n) for n in sizes)
 
 
+def train_sample(data, n_train):
+    """(X, y) of the training images a run on the first ``n_train`` is scored on as it trains."""
+    n = min(QUICK_TRAIN, n_train)
+    return data.X_train[:, :n], data.y_train[:n]
+
+
 def check_settings(settings, n_available=N_TRAIN):
     """Everything wrong with ``settings``, one sentence each; an empty list when it can train.
 
@@ -107,14 +116,16 @@ class Run:
 
     ``state`` goes "training" -> "finished", "stopped" or "failed" (then ``message`` says why).
     ``accuracy`` holds (mini-batches so far, % right on the first QUICK_TEST test images), one
-    pair per redraw: a live estimate between the full test scores at each epoch's end.
+    pair per redraw and one at each epoch's end: a live estimate beside the full test scores.
+    ``train_accuracy`` holds the same pairs for the training sample (:func:`train_sample`),
+    scored at the same moments: the gap between the two is how much the network memorises.
     """
 
     def __init__(self, number, settings):
         self.number, self.settings = number, settings
         self.net, self.history = None, History()
         self.progress = None                 # the latest training.Progress
-        self.accuracy = []
+        self.accuracy, self.train_accuracy = [], []
         self.state, self.message = "training", ""
         self.started, self.ended = time.perf_counter(), None
         self.stop_requested = threading.Event()
@@ -235,8 +246,12 @@ class Trainer:
             # Redraw after the first mini-batch, then every `interval` seconds, or less often if
             # drawing is slow (a busy machine): one redraw costs as much as hundreds of
             # mini-batches, and training must keep at least half of the time.
-            if start >= next_redraw[0]:
-                run.accuracy.append((len(run.history.loss), self._quick_accuracy(run.net)))
+            due = start >= next_redraw[0]
+            # Also where the full test score comes (an epoch's end, a stop): the live curves
+            # then reach the points they are compared with.
+            if due or progress.batch == progress.batches or run.stop_requested.is_set():
+                self._score(run)
+            if due:
                 if self.on_update is not None:
                     self.on_update(run)
                 spent = time.perf_counter() - start
@@ -252,8 +267,12 @@ class Trainer:
         except Exception as e:  # whatever went wrong, the learner gets a sentence, not a traceback
             self._end(run, "failed", f"training failed: {type(e).__name__}: {e}")
 
-    def _quick_accuracy(self, net):
-        return evaluate(net, self.data.X_test[:, :QUICK_TEST], self.data.y_test[:QUICK_TEST])
+    def _score(self, run):
+        n = len(run.history.loss)
+        run.accuracy.append((n, evaluate(run.net, self.data.X_test[:, :QUICK_TEST],
+                                         self.data.y_test[:QUICK_TEST])))
+        run.train_accuracy.append((n, evaluate(run.net, *train_sample(self.data,
+                                                                      run.settings.n_train))))
 
     def _end(self, run, state, message=""):
         with self.lock:
