@@ -18,9 +18,7 @@ C_t = sum_i (a^L_i - y_i)^2 in another. We use the *sum* (no division by the num
 everywhere, because it is the cost whose derivative the paper then computes, dC_t/da^L = 2(a^L - y).
 The cost of a batch is the mean of C_t over its examples, and so its gradient is the mean of the
 per-example gradients (the paper's "every gradient for each training example must be averaged").
-
-Issue #12: ``cost="cross-entropy"`` and ``output="softmax"`` are choices too (lesson 6's
-comparison); the defaults stay the paper's. Only the output layer and delta^L change.
+Cross-entropy and softmax outputs are choices too (:class:`Network`); the paper's is the default.
 """
 from __future__ import annotations
 
@@ -157,7 +155,8 @@ class Network:
     # ---- the mathematics ----
 
     def feedforward(self, X):
-        """a^L for a batch X of shape (n_0, m): apply a^l = sigma(W^l a^(l-1) + b^l) for l = 1..L."""
+        """a^L for a batch X of shape (n_0, m): apply a^l = sigma(W^l a^(l-1) + b^l) for l = 1..L
+        (with softmax outputs, a^L = softmax(z^L) instead)."""
         return self.activations(X)[-1]
 
     def activations(self, X):
