@@ -25,7 +25,8 @@ from threadpoolctl import threadpool_limits
 import nnlesson
 from nnlesson import one_hot
 from nnlesson.engine import Engine, sigmoid_, times_sigma_prime
-from nnlesson.network import Network, cost
+from nnlesson.network import Network
+from nnlesson.costs import cost
 from nnlesson.training import batch_order
 
 

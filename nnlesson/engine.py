@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .checks import check_lr
-from .network import cost
+from .costs import cost
 
 
 class Engine:

@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from .checks import check_batch_size, check_epochs, check_lr, check_seed
 from .engine import Engine
-from .network import one_hot
+from .costs import one_hot
 
 
 @dataclass
@@ -224,7 +224,8 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
 def _train(net, data, epochs, batch_size, lr, seed, callback):
     lr, epochs, seed = check_lr(lr), check_epochs(epochs), check_seed(seed)
     if callback is not None and not callable(callback):
-        raise ValueError(f"callback must be a function of one Progress, or None, got {callback!r}")
+        raise ValueError(f"callback must be a function of one Progress, or None, "
+                         f"got {callback!r}")
     X, y = _check_data(net, data)
     check_batch_size(batch_size, X.shape[1])
     # Every setting is checked: only now the (possibly large) copy, once. The engine takes the

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from nnlesson.lessons import backprop_view as bv
-from nnlesson.network import Network, cost, one_hot
+from nnlesson.network import Network
+from nnlesson.costs import cost, one_hot
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ of :class:`Check` rows, (name, formula in LaTeX, holds), which a notebook shows 
   * :mod:`.paths` (lesson 5): one weight's derivative as a sum over paths (the paper's
     Figure 10), the paper's printed recursion at the same numbers, and delta^l = dC/da^l o
     sigma'(z^l);
+  * :mod:`.costs` (lesson 8): with the cross-entropy cost the output delta is a^L - y, for
+    sigmoid outputs and for softmax with the log-likelihood (sigma' cancels);
   * :mod:`.sympy_tools`: exact equality (:func:`same`) and the sigmoid as SymPy sees it.
 The paper's slips, checked the same way, are in :mod:`nnlesson.paper.slips` (appendix A2).
 """

@@ -17,7 +17,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..checks import is_whole, lr_problem
-from ..network import Network, cost, one_hot
+from ..network import Network
+from ..costs import cost, one_hot
 from .plots import SLIDER_ROOM_PX, labelled, new_figure, show, wrapping
 
 SIZES = (784, 32, 16, 10)

@@ -10,7 +10,8 @@ the sums means. The expected answers come from ``nnlesson.network``; the shared 
 """
 import numpy as np
 
-from ..network import Network, one_hot, sigmoid, sigmoid_prime
+from ..network import Network, sigmoid, sigmoid_prime
+from ..costs import one_hot
 from .exercises import Verdict, _as_numbers, _check, _examples, _inputs
 
 NO_M = ("There is no division by the batch size: the batch cost is the MEAN of the m examples' "

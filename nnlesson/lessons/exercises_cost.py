@@ -6,7 +6,7 @@ The expected answers come from the package (``nnlesson.network.one_hot`` and ``c
 """
 import numpy as np
 
-from ..network import cost, one_hot
+from ..costs import cost, one_hot
 from .descent import K, gradient_descent, quadratic_gradient
 from .exercises import Verdict, _check, _examples, _inputs
 

@@ -14,7 +14,8 @@ shared machinery is in :mod:`nnlesson.lessons.exercises`.
 """
 import numpy as np
 
-from ..network import Network, one_hot
+from ..network import Network
+from ..costs import one_hot
 from ..training import batch_order, evaluate, train
 from .exercises import STUB, Verdict, _call, _check, _examples, _inputs
 from .exercises_backprop import _backprop, layer_lists

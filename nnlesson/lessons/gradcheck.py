@@ -18,7 +18,8 @@ import functools
 import numpy as np
 
 from ..checks import number_problem
-from ..network import Network, cost
+from ..network import Network
+from ..costs import cost
 from .plots import new_figure
 
 EPS_MIN, EPS_MAX, EPS_DEFAULT = 1e-12, 1e-1, 1e-5

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..network import Network, cost
+from ..network import Network
+from ..costs import cost
 from .plots import new_figure
 
 WEIGHT = (1, 0, 1)  # w^1_(0,1): from input 1 into hidden neuron 0, whose output feeds both outputs

@@ -11,7 +11,8 @@ import sympy as sp
 from ..lessons.architecture import count_parameters
 from ..derivations import same
 from ..lessons.gradcheck import AGREE, gradient_check
-from ..network import PAPER_SIZES, Network, cost, sigmoid
+from ..network import PAPER_SIZES, Network, sigmoid
+from ..costs import cost
 from .slips import READING, Check, Slip, columns, numeric, weights
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..checks import is_whole
 from ..data import N_TRAIN, load_mnist
-from ..network import PAPER_SIZES, Network, one_hot, sigmoid
+from ..network import PAPER_SIZES, Network, sigmoid
+from ..costs import one_hot
 from ..training import train
 from .stack import Stack, train_stack
 from .sweep import PAPER_LRS, stacks
