@@ -6,16 +6,18 @@ from nnlesson import Network, cost, sigmoid, sigmoid_prime
 from nnlesson.tools.bench import naive_backprop
 
 
-def central_differences(net, X, Y, params):
-    """dC/dp for each (list, l, index) in params, by (C(p + eps) - C(p - eps)) / 2 eps."""
+def central_differences(net, X, Y, params, cost=None):
+    """dC/dp for each (list, l, index) in params, by (C(p + eps) - C(p - eps)) / 2 eps; C is
+    ``cost(net, X, Y)``, the quadratic cost_of by default."""
+    cost = cost or cost_of
     eps, grads = 1e-6, []
     for which, l, idx in params:
         P = getattr(net, which)[l]
         keep = P[idx]
         P[idx] = keep + eps
-        up = cost_of(net, X, Y)
+        up = cost(net, X, Y)
         P[idx] = keep - eps
-        down = cost_of(net, X, Y)
+        down = cost(net, X, Y)
         P[idx] = keep
         grads.append((up - down) / (2 * eps))
     return np.array(grads)
@@ -198,17 +200,7 @@ def finite_difference_error(net, X, Y):
     nabla_W, nabla_b = net.backprop(X, Y)
     params = all_params(net)
     analytic = np.array([(nabla_W if w == "W" else nabla_b)[l][idx] for w, l, idx in params])
-    eps, numeric = 1e-6, []
-    for which, l, idx in params:
-        P = getattr(net, which)[l]
-        keep = P[idx]
-        P[idx] = keep + eps
-        up = cost_by_definition(net, X, Y)
-        P[idx] = keep - eps
-        down = cost_by_definition(net, X, Y)
-        P[idx] = keep
-        numeric.append((up - down) / (2 * eps))
-    return relative_error(analytic, np.array(numeric))
+    return relative_error(analytic, central_differences(net, X, Y, params, cost_by_definition))
 
 
 COMBINATIONS = [("quadratic", "sigmoid"), ("cross-entropy", "sigmoid"), ("cross-entropy", "softmax")]
