@@ -85,6 +85,36 @@ def check_lr(lr):
     return float(_raise(lr_problem(lr), lr))
 
 
+def l2_problem(l2):
+    """lambda, L2 regularisation's strength (lesson 8): a finite number from 0 up, 0 for none.
+    A negative lambda would reward large weights, the opposite of what the penalty is for."""
+    if not is_number(l2) or not np.isfinite(l2) or l2 < 0:
+        return (f"l2 (the regularisation parameter lambda) must be a number of at least 0, "
+                f"0 for none, got {l2!r}")
+    return None
+
+
+def check_l2(l2):
+    return float(_raise(l2_problem(l2), l2))
+
+
+def l2_rate(l2, n):
+    """lambda / n, checked: with L2 regularisation, dC/dW^l gains the term (lambda / n) W^l.
+
+    n is the number of training examples (Nielsen's convention: the penalty is
+    (lambda / 2n) sum w^2, so lambda means the same whatever the size of the training set).
+    n is needed only when lambda is not 0.
+    """
+    l2 = check_l2(l2)
+    if l2 == 0:
+        return 0.0
+    if not is_whole(n) or n < 1:
+        raise ValueError(f"with l2 = {l2:g}, n (the number of training examples, the n of the "
+                         f"penalty lambda / 2n sum w^2) must be a whole number of at least 1, "
+                         f"got {n!r}")
+    return l2 / n
+
+
 def check_seed(seed):
     """A seed is a whole number from 0 up (numpy's generators refuse negative ones), or None."""
     if seed is not None and (not is_whole(seed) or seed < 0):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_lr
+from .checks import check_lr, l2_rate
 from .costs import cost
 
 
@@ -58,24 +58,26 @@ class Engine:
         for l in range(1, net.L + 1):  # once; same values (see the module docstring)
             net.W[l] = np.asfortranarray(net.W[l])
 
-    def run_epoch(self, batches, lr, on_batch=None):
+    def run_epoch(self, batches, lr, on_batch=None, l2=0.0):
         """One step of gradient descent per batch of ``batches`` (index arrays), in that order.
 
         Returns the list of batch costs, each measured before its step (as ``sgd_step``).
         ``on_batch(k, loss)`` is called after batch k (1-based); if it returns True the epoch
-        stops there, and the list holds the costs of the batches taken.
+        stops there, and the list holds the costs of the batches taken. ``l2`` is lambda of L2
+        regularisation (``sgd_step``'s), with n the number of training examples given.
         """
-        lr = check_lr(lr)
+        lr, decay = check_lr(lr), l2_rate(l2, len(self.rows))
         batches = self._check_batches(batches)
         losses = []
         for k, idx in enumerate(batches, start=1):
-            losses.append(self.step(idx, lr))
+            losses.append(self.step(idx, lr, decay))
             if on_batch is not None and on_batch(k, losses[-1]):
                 break
         return losses
 
-    def step(self, idx, lr):
-        """One gradient-descent step on the examples ``idx``; returns the batch cost before it."""
+    def step(self, idx, lr, decay=0.0):
+        """One gradient-descent step on the examples ``idx``; returns the batch cost before it.
+        ``decay`` is lambda / n of L2 regularisation (0: none)."""
         buf = self._buffers.get(len(idx)) or self._make_buffers(len(idx))
         # Indices are checked once per epoch (_check_batches), so "wrap" never wraps; it spares
         # NumPy the checking copy that the default mode makes.
@@ -85,7 +87,7 @@ class Engine:
         # weights near 1e38 (float32), so no warning that matters is silenced.
         with np.errstate(over="ignore"):
             a = self._feedforward(buf)
-            return self._backpropagate(buf, a, lr)
+            return self._backpropagate(buf, a, lr, decay)
 
     def _feedforward(self, buf):
         """a^l = sigma(W^l a^(l-1) + b^l) for l = 1..L, each written into its buffer."""
@@ -97,14 +99,15 @@ class Engine:
             a.append(softmax_(z) if l == net.L and net.output == "softmax" else sigmoid_(z))
         return a
 
-    def _backpropagate(self, buf, a, lr):
+    def _backpropagate(self, buf, a, lr, decay):
         """Lesson 5's four equations, then the step; returns the batch cost.
 
         delta^L = 2 (a^L - y) o sigma'(z^L) / m,   delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l),
         dC/dW^l = delta^l (a^(l-1))^T,              dC/db^l = delta^l summed over the batch,
         with sigma'(z^l) = a^l (1 - a^l); for cross-entropy delta^L = (a^L - y) / m (network.py).
         Here delta^L also carries the factor lr, so the products below are the steps
-        lr dC/dW^l and lr dC/db^l themselves.
+        lr dC/dW^l and lr dC/db^l themselves. L2's extra term, lr (lambda / n) W^l, is taken as
+        the weight decay W^l <- (1 - lr lambda / n) W^l, one multiplication in place.
         """
         net, L, m = self.net, self.net.L, a[0].shape[1]
         delta = buf["delta"][L]
@@ -123,6 +126,8 @@ class Engine:
                 below = buf["delta"][l - 1]
                 np.matmul(net.W[l].T, delta, out=below)
                 delta = times_sigma_prime(below, a[l - 1], buf["s"][l - 1])
+            if decay:
+                net.W[l] *= 1.0 - lr * decay
             net.W[l] -= buf["step_W"][l]
             net.b[l] -= buf["step_b"][l]
         return loss
@@ -182,6 +187,6 @@ def times_sigma_prime(delta, a, scratch):
     return delta
 
 
-def run_epoch(net, X, Y, batches, lr, on_batch=None):
+def run_epoch(net, X, Y, batches, lr, on_batch=None, l2=0.0):
     """One epoch of :class:`Engine` (see there): for a single epoch; reuse an Engine for more."""
-    return Engine(net, X, Y).run_epoch(batches, lr, on_batch)
+    return Engine(net, X, Y).run_epoch(batches, lr, on_batch, l2)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_cost_output, check_lr, check_seed, check_sizes
+from .checks import check_cost_output, check_lr, check_seed, check_sizes, l2_rate
 from .costs import cost, softmax
 
 INITS = ("scaled", "classic")
@@ -140,7 +140,7 @@ class Network:
             a_list.append(a)
         return a_list
 
-    def backprop(self, X, Y):
+    def backprop(self, X, Y, l2=0.0, n=None):
         """The gradient of the batch cost: lists ``nabla_W``, ``nabla_b`` with dC/dW^l, dC/db^l.
 
         Index 0 of each list is None, like ``W[0]``. The four equations of lesson 5:
@@ -151,9 +151,14 @@ class Network:
         where o is the entry-by-entry product and sigma'(z^l) = a^l (1 - a^l). With m examples as
         columns, the product delta^l (a^(l-1))^T already sums over the batch; dividing delta^L by
         m once makes every gradient the batch mean.
+
+        With L2 regularisation (lesson 8: ``l2`` = lambda > 0, ``n`` training examples) the cost
+        gains (lambda / 2n) sum w^2 over every weight, and dC/dW^l gains (lambda / n) W^l.
         """
+        decay = l2_rate(l2, n)
         X, Y = self._check_pair(X, Y)
-        return self._backprop(X, Y)[:2]
+        nabla_W, nabla_b, _ = self._backprop(X, Y)
+        return [None] + [nabla_W[l] + decay * self.W[l] for l in range(1, self.L + 1)], nabla_b
 
     def _backprop(self, X, Y):
         a = self._activations(X)
@@ -173,24 +178,32 @@ class Network:
             return a_L - Y  # sigma' (or softmax's Jacobian) cancels: nnlesson/derivations/costs.py
         return 2.0 * (a_L - Y) * a_L * (1.0 - a_L)
 
-    def cost(self, X, Y):
-        """The batch cost of this network's outputs for (X, Y), with its own cost and output."""
+    def cost(self, X, Y, l2=0.0, n=None):
+        """The batch cost of this network's outputs for (X, Y), with its own cost and output;
+        with ``l2`` = lambda > 0, plus the penalty (lambda / 2n) sum w^2 (:meth:`backprop`)."""
+        decay = l2_rate(l2, n)
         X, Y = self._check_pair(X, Y)
-        return cost(self._activations(X)[-1], Y, self.cost_name, self.output)
+        penalty = decay / 2 * sum(np.sum(self.W[l] ** 2) for l in range(1, self.L + 1))
+        return cost(self._activations(X)[-1], Y, self.cost_name, self.output) + penalty
 
-    def sgd_step(self, X, Y, lr):
+    def sgd_step(self, X, Y, lr, l2=0.0, n=None):
         """One step of gradient descent on the batch (X, Y): W^l -= lr dC/dW^l, b^l -= lr dC/db^l.
 
-        Returns the batch cost *before* the step (it comes free with the forward pass).
+        With L2 (``l2`` = lambda, ``n`` training examples) the weights' step has one more term:
+        W^l -= lr (dC_0/dW^l + (lambda / n) W^l), that is W^l <- (1 - lr lambda / n) W^l - lr
+        dC_0/dW^l: each step first shrinks every weight a little ("weight decay").
+        Returns the batch cost C_0 *before* the step (it comes free with the forward pass),
+        without the penalty, so that runs with and without L2 report costs on the same scale.
         """
         check_lr(lr)
+        decay = l2_rate(l2, n)
         X, Y = self._check_pair(X, Y)
-        return self._sgd_step(X, Y, lr)
+        return self._sgd_step(X, Y, lr, decay)
 
-    def _sgd_step(self, X, Y, lr):
+    def _sgd_step(self, X, Y, lr, decay=0.0):
         nabla_W, nabla_b, a_L = self._backprop(X, Y)
         for l in range(1, self.L + 1):
-            self.W[l] -= lr * nabla_W[l]
+            self.W[l] -= lr * (nabla_W[l] + decay * self.W[l])  # decay = lambda / n, 0 without L2
             self.b[l] -= lr * nabla_b[l]
         return cost(a_L, Y, self.cost_name, self.output)
 

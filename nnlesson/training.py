@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .checks import check_batch_size, check_epochs, check_lr, check_seed
+from .checks import check_batch_size, check_epochs, check_l2, check_lr, check_seed
 from .engine import Engine
 from .costs import one_hot
 
@@ -24,6 +24,7 @@ class History:
     """What a training run measured."""
     loss: list = field(default_factory=list)           # batch cost before each step
     test_accuracy: list = field(default_factory=list)  # % of test images right, after each epoch
+    validation_accuracy: list = field(default_factory=list)  # the same, when data has X_val
     seconds: list = field(default_factory=list)        # wall time of each epoch's training steps
     stopped: bool = False                              # True when the callback asked to stop
 
@@ -209,20 +210,22 @@ def one_blas_thread():
                 _blas_holder.join()
 
 
-def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None):
+def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None, l2=0.0):
     """Train ``net`` in place on ``data`` (a :class:`~nnlesson.data.Dataset`); returns a History.
 
     The defaults are the paper's best one-epoch setting (batch 40, learning rate 4). ``seed``
     fixes the shuffling, so a run can be repeated exactly. ``callback(progress)`` is called after
     every mini-batch; if it returns True, training stops cleanly after that batch, the network
-    keeps what it learned so far and ``history.stopped`` is True.
+    keeps what it learned so far and ``history.stopped`` is True. ``l2`` is lambda of L2
+    regularisation (lesson 8; ``Network.sgd_step``), n being the number of training images.
+    When ``data`` has a validation set, it is scored after each epoch too.
     """
     with one_blas_thread():
-        return _train(net, data, epochs, batch_size, lr, seed, callback)
+        return _train(net, data, epochs, batch_size, lr, seed, callback, l2)
 
 
-def _train(net, data, epochs, batch_size, lr, seed, callback):
-    lr, epochs, seed = check_lr(lr), check_epochs(epochs), check_seed(seed)
+def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0):
+    lr, epochs, seed, l2 = check_lr(lr), check_epochs(epochs), check_seed(seed), check_l2(l2)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function of one Progress, or None, "
                          f"got {callback!r}")
@@ -240,9 +243,11 @@ def _train(net, data, epochs, batch_size, lr, seed, callback):
                 history.stopped = True
             return history.stopped
         start = time.perf_counter()
-        engine.run_epoch(order, lr, after_batch)
+        engine.run_epoch(order, lr, after_batch, l2)
         history.seconds.append(time.perf_counter() - start)
         history.test_accuracy.append(evaluate(net, data.X_test, data.y_test))
+        if getattr(data, "X_val", None) is not None:
+            history.validation_accuracy.append(evaluate(net, data.X_val, data.y_val))
         if history.stopped:
             break
     return history

@@ -128,3 +128,25 @@ def test_bench_checks_its_arguments_before_anything(tmp_path):
 def test_help(command):
     out = run(command, "--help")
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_train_with_l2_says_so_and_trains(mnist):
+    out = run("train", "--cost", "cross-entropy", "--output", "softmax", "--lr", "0.5",
+              "--batch-size", "20", "--l2", "5", "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "learning rate 0.5, L2 lambda 5" in out.stderr
+    match = re.fullmatch(r"test accuracy: (\d+\.\d\d)%", out.stdout.strip().splitlines()[-1])
+    assert match and float(match.group(1)) > 90, out.stdout
+
+
+@pytest.mark.parametrize("value, message", [
+    ("-1", "argument --l2: l2 (the regularisation parameter lambda) must be a number of at least "
+           "0, 0 for none, got -1.0"),
+    ("nan", "argument --l2: l2 (the regularisation parameter lambda) must be a number of at "
+            "least 0, 0 for none, got nan"),
+    ("five", "argument --l2: expected a number, got 'five'"),
+])
+def test_a_bad_l2_is_one_line_before_the_data_loads(tmp_path, value, message):
+    out = run("train", "--l2", value, env=without_data(tmp_path))
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
+    assert out.stderr.startswith(f"error: {message}"), out.stderr

@@ -230,3 +230,60 @@ def test_softmax_targets_must_add_up_to_one():
     X, Y = random_problem(0)
     with pytest.raises(ValueError, match="each column of Y must add up to 1"):
         Engine(Network((6, 5, 4, 3), cost="cross-entropy", output="softmax"), X, 0.5 * Y)
+
+
+# ---- lesson 8: L2 regularisation ----
+
+@pytest.mark.parametrize("cost_name, output", COMBINATIONS)
+@pytest.mark.parametrize("seed", range(2))
+def test_engine_matches_sgd_step_with_l2(seed, cost_name, output):
+    """The engine shrinks W by (1 - lr lambda / n) and subtracts lr dC_0/dW; sgd_step subtracts
+    lr (dC_0/dW + (lambda / n) W). Both are a few roundings of the same terms of order 1, so the
+    argument of the module docstring (and TOL64) holds unchanged. n is the number of examples the
+    engine was given, 53, as sgd_step is told."""
+    X, Y = random_problem(seed)
+    batches = next(batch_order(53, 8, 1, seed))
+    a, b, plain = (Network((6, 5, 4, 3), "classic", seed, cost=cost_name, output=output)
+                   for _ in "abc")
+    expected = [a.sgd_step(X[:, idx], Y[:, idx], 2.5, l2=4.0, n=53) for idx in batches]
+    losses = run_epoch(b, X, Y, batches, lr=2.5, l2=4.0)
+    assert_same_network(a, b, TOL64)
+    np.testing.assert_allclose(losses, expected, rtol=1e-12)
+    run_epoch(plain, X, Y, batches, lr=2.5)  # and L2 made a difference the tolerance sees
+    with pytest.raises(AssertionError):
+        assert_same_network(plain, b, TOL64)
+
+
+def test_engine_with_l2_divides_lambda_by_the_training_set_not_the_batch():
+    """lambda / n with n = 53 examples, not lambda / m with the batch's m = 8: the latter gives
+    steps that decay 6.6 times too much, far outside the tolerance."""
+    X, Y = random_problem(1)
+    batches = next(batch_order(53, 8, 1, 1))
+    a, b = Network((6, 5, 4, 3), "classic", 1), Network((6, 5, 4, 3), "classic", 1)
+    for idx in batches:
+        a.sgd_step(X[:, idx], Y[:, idx], 2.5, l2=4.0, n=len(idx))
+    run_epoch(b, X, Y, batches, lr=2.5, l2=4.0)
+    with pytest.raises(AssertionError):
+        assert_same_network(a, b, TOL64)
+
+
+def test_engine_matches_sgd_step_with_l2_on_mnist(mnist):
+    """784-32-16-10, cross-entropy and softmax, on 600 real images at lambda 5: one epoch."""
+    small = mnist.subset(600, 10)
+    X, Y = small.X_train, one_hot(small.y_train)
+    a, b = (Network(seed=1, cost="cross-entropy", output="softmax") for _ in "ab")
+    batches = next(batch_order(600, 20, 1, 5))
+    expected = [a.sgd_step(X[:, idx], Y[:, idx], 0.5, l2=5.0, n=600) for idx in batches]
+    np.testing.assert_allclose(run_epoch(b, X, Y, batches, lr=0.5, l2=5.0), expected, rtol=1e-12)
+    assert_same_network(a, b, TOL64)
+
+
+@pytest.mark.parametrize("l2", [-1.0, float("nan"), "5", None])
+def test_bad_l2_gets_one_clear_sentence_and_changes_nothing(l2):
+    net = Network((6, 5, 4, 3), seed=0)
+    engine = Engine(net, *random_problem(0))
+    before = [w.copy() for w in net.W[1:]]
+    with pytest.raises(ValueError, match="l2 .* must be a number of at least 0"):
+        engine.run_epoch([np.arange(8)], 1.0, l2=l2)
+    for l in range(1, 4):
+        np.testing.assert_array_equal(net.W[l], before[l - 1])

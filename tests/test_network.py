@@ -261,3 +261,74 @@ def test_cross_entropy_of_saturated_outputs_is_finite_and_silent(output):
     # column 1 is all wrong (sigmoid also charges a = 1 where y = 0); column 2 is right: cost 0
     expected = (2 * one_wrong if output == "sigmoid" else one_wrong) / 2
     assert c == pytest.approx(expected, rel=1e-6)
+
+
+# ---- lesson 8: L2 regularisation, C = C_0 + (lambda / 2n) sum of w^2 over the weights ----
+
+def regularised_cost(l2, n):
+    """C_0 by definition plus the penalty written out here: weights only, never the biases."""
+    def C(net, X, Y):
+        squares = sum(np.sum(net.W[l] ** 2) for l in range(1, net.L + 1))
+        return cost_by_definition(net, X, Y) + l2 / (2 * n) * squares
+    return C
+
+
+def l2_gradient_error(net, X, Y, l2, n, backprop_l2):
+    """Relative distance between backprop(l2=backprop_l2) and central differences of C_0 plus
+    the penalty with l2."""
+    nabla_W, nabla_b = net.backprop(X, Y, l2=backprop_l2, n=n)
+    params = all_params(net)
+    analytic = np.array([(nabla_W if w == "W" else nabla_b)[l][idx] for w, l, idx in params])
+    numeric = central_differences(net, X, Y, params, regularised_cost(l2, n))
+    return relative_error(analytic, numeric)
+
+
+@pytest.mark.parametrize("cost_name, output", COMBINATIONS)
+@pytest.mark.parametrize("l2, n", [(5.0, 50), (0.3, 7)])
+def test_l2_gradient_matches_finite_differences_of_the_regularised_cost(cost_name, output, l2, n):
+    """The penalty is a quadratic, so central differences are exact for it up to rounding: the
+    1e-7 of the unregularised check holds. The same check fails by far when backprop leaves the
+    penalty out, so the term is large enough here to be seen."""
+    net = Network((3, 4, 3), init="classic", seed=2, cost=cost_name, output=output)
+    X, Y = small_problem(2, output)
+    assert l2_gradient_error(net, X, Y, l2, n, backprop_l2=l2) < 1e-7
+    assert l2_gradient_error(net, X, Y, l2, n, backprop_l2=0.0) > 1e-2
+    assert net.cost(X, Y, l2=l2, n=n) == pytest.approx(regularised_cost(l2, n)(net, X, Y),
+                                                       rel=1e-12)
+
+
+def test_l2_step_is_weight_decay_and_leaves_the_biases_alone():
+    """Nielsen's form of the step, W <- (1 - lr lambda / n) W - lr dC_0/dW, computed here from
+    the unregularised gradient: the same numbers up to a few roundings of terms of order 1
+    (rtol 1e-13). The biases step as without L2, exactly the same operations."""
+    rng = np.random.default_rng(4)
+    X, Y = rng.random((784, 5)), np.eye(10)[:, rng.integers(0, 10, 5)]
+    net, plain = Network(seed=4), Network(seed=4)
+    nabla_W, nabla_b = net.backprop(X, Y)
+    W1, b1, lr, l2, n = net.W[1].copy(), net.b[1].copy(), 0.5, 5.0, 100
+    net.sgd_step(X, Y, lr, l2=l2, n=n)
+    plain.sgd_step(X, Y, lr)
+    np.testing.assert_allclose(net.W[1], (1 - lr * l2 / n) * W1 - lr * nabla_W[1], rtol=1e-13)
+    np.testing.assert_array_equal(net.b[1], plain.b[1])
+    assert not np.allclose(net.W[1], plain.W[1], rtol=1e-3)  # lr lambda / n = 2.5 %: it shows
+    assert np.linalg.norm(net.W[1]) < np.linalg.norm(plain.W[1])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(l2=-1.0, n=10), "l2 .* must be a number of at least 0, 0 for none, got -1.0"),
+    (dict(l2=float("nan"), n=10), "must be a number of at least 0, 0 for none, got nan"),
+    (dict(l2="5", n=10), "must be a number of at least 0, 0 for none, got '5'"),
+    (dict(l2=True, n=10), "must be a number of at least 0"),
+    (dict(l2=5.0), r"n \(the number of training examples.*got None"),
+    (dict(l2=5.0, n=0), r"n \(the number of training examples.*got 0"),
+])
+@pytest.mark.parametrize("method", ["sgd_step", "backprop", "cost"])
+def test_bad_l2_gets_a_clear_value_error_and_changes_nothing(method, kwargs, message):
+    net = Network((3, 4, 3), seed=0)
+    X, Y = small_problem(0, "sigmoid")
+    before = [w.copy() for w in net.W[1:]] + [b.copy() for b in net.b[1:]]
+    args = (X, Y, 0.5) if method == "sgd_step" else (X, Y)
+    with pytest.raises(ValueError, match=message):
+        getattr(net, method)(*args, **kwargs)
+    for old, new in zip(before, net.W[1:] + net.b[1:]):
+        np.testing.assert_array_equal(old, new)

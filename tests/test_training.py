@@ -211,6 +211,8 @@ def test_available_memory_and_its_fallbacks(tmp_path, monkeypatch):
     (dict(batch_size=0), "batch size"), (dict(batch_size=2.5), "batch size"),
     (dict(batch_size=101), "larger than the 100"), (dict(epochs=0), "epochs"),
     (dict(seed=-1), "seed must be"), (dict(callback="print"), "callback must be a function"),
+    (dict(l2=-1.0), "l2 .* at least 0"), (dict(l2=float("nan")), "l2 .* at least 0, 0 for none"),
+    (dict(l2="5"), "l2 .* got '5'"),
 ])
 def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -218,7 +220,7 @@ def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
 
 
 @pytest.mark.parametrize("kwargs", [dict(batch_size=70000), dict(seed=-1), dict(lr=0),
-                                    dict(callback=3)])
+                                    dict(callback=3), dict(l2=-5.0)])
 def test_bad_settings_are_refused_before_the_data_is_converted(mnist, kwargs):
     """A float32 network makes train() convert the 60,000 float64 images (188 MB): not before
     every setting has been checked. tracemalloc sees numpy's allocations, so this is a memory
@@ -313,3 +315,42 @@ def overlapping_runs(small, first_out):
         seen.append(blas_threads())
     assert not errors, errors
     return seen
+
+
+# ---- lesson 8: L2 regularisation, and a validation set scored every epoch ----
+
+def test_train_with_l2_is_the_textbook_loop_with_n_the_training_images(mnist):
+    """train(l2=5) on 600 images takes Network.sgd_step(..., l2=5, n=600) on the same batches.
+    The tolerance is the argument of test_train_is_the_textbook_loop_batched (atol 1e-9, 19
+    steps); L2 adds one rounding of terms of order 1 per step. Telling sgd_step n = 60,000 (all
+    of MNIST, not the images trained on) makes each step decay 100 times too little, a difference
+    of about 1e-3, and fails."""
+    small = mnist.subset(600, 100)
+    X, Y = small.X_train, one_hot(small.y_train)
+    nets = [Network((784, 8, 10), seed=1, cost="cross-entropy", output="softmax") for _ in "abcd"]
+    train(nets[0], small, epochs=1, batch_size=32, lr=0.5, seed=5, l2=5.0)
+    train(nets[3], small, epochs=1, batch_size=32, lr=0.5, seed=5)
+    for net, n in ((nets[1], 600), (nets[2], 60000)):
+        for idx in next(batch_order(600, 32, 1, 5)):
+            net.sgd_step(X[:, idx], Y[:, idx], 0.5, l2=5.0, n=n)
+    for l in (1, 2):
+        np.testing.assert_allclose(nets[0].W[l], nets[1].W[l], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(nets[0].b[l], nets[1].b[l], rtol=0, atol=1e-9)
+    with pytest.raises(AssertionError):
+        np.testing.assert_allclose(nets[0].W[1], nets[2].W[1], rtol=0, atol=1e-9)
+    assert np.linalg.norm(nets[0].W[1]) < np.linalg.norm(nets[3].W[1])  # the weights shrank
+
+
+def test_a_validation_set_is_scored_after_every_epoch(mnist):
+    """With a validation set, history.validation_accuracy has one score per epoch, that of
+    evaluate() on X_val; without one it stays empty, and the test scores are kept either way."""
+    with_val = Dataset(mnist.X_train[:, :500], mnist.y_train[:500], mnist.X_test[:, :300],
+                       mnist.y_test[:300], mnist.X_train[:, 500:900], mnist.y_train[500:900])
+    net = Network(seed=2, cost="cross-entropy", output="softmax")
+    history = train(net, with_val, epochs=2, batch_size=10, lr=0.5, seed=2)
+    assert len(history.validation_accuracy) == len(history.test_accuracy) == 2
+    assert history.validation_accuracy[-1] == evaluate(net, with_val.X_val, with_val.y_val)
+    assert history.test_accuracy[-1] == evaluate(net, with_val.X_test, with_val.y_test)
+    untrained = evaluate(Network(seed=2), with_val.X_val, with_val.y_val)
+    assert history.validation_accuracy[-1] > untrained + 10  # the score of the trained network
+    assert train(Network(seed=2), mnist.subset(500, 300), seed=2).validation_accuracy == []

@@ -26,14 +26,15 @@ def cmd_train(args):
     data = load_mnist(dtype=args.dtype)
     net = Network(sizes, init=args.init, seed=args.seed, dtype=args.dtype, cost=args.cost,
                   output=args.output)
+    l2 = f", L2 lambda {args.l2:g}" if args.l2 else ""
     print(f"training {net} for {args.epochs} epoch(s), batch size {args.batch_size}, "
-          f"learning rate {args.lr}", file=sys.stderr)
+          f"learning rate {args.lr}{l2}", file=sys.stderr)
     bar = ProgressBar(100, "training", enabled=not args.quiet)
 
     def show(p):
         bar.update(round(100 * p.fraction), f"epoch {p.epoch + 1}/{p.epochs} loss {p.loss:.4f}")
     history = train(net, data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                    seed=args.seed, callback=show)
+                    seed=args.seed, callback=show, l2=args.l2)
     bar.close()
     for epoch, (acc, sec) in enumerate(zip(history.test_accuracy, history.seconds), 1):
         print(f"epoch {epoch}: test accuracy {acc:.2f}% ({sec:.2f} s)", file=sys.stderr)
@@ -123,7 +124,8 @@ def build_parser():
     # The checks are the ones the package applies, imported here (small modules, no data loaded).
     from .bench import check_count, check_images
     from ..data import N_TRAIN
-    from ..checks import COSTS, OUTPUTS, check_batch_size, check_epochs, check_lr, check_seed
+    from ..checks import (COSTS, OUTPUTS, check_batch_size, check_epochs, check_l2, check_lr,
+                          check_seed)
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -148,6 +150,9 @@ def build_parser():
     t.add_argument("--output", choices=OUTPUTS, default="sigmoid",
                    help="output layer: sigmoid (the paper's) or softmax, with cross-entropy only "
                         "(sigmoid)")
+    t.add_argument("--l2", type=checked(float, check_l2), default=0.0, metavar="LAMBDA",
+                   help="L2 regularisation: adds (LAMBDA / 2n) sum w^2 to the cost, n the "
+                        "training images (0: none)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train, parser=t)
 
