@@ -98,6 +98,20 @@ def check_l2(l2):
     return float(_raise(l2_problem(l2), l2))
 
 
+def lr_decay_problem(k):
+    """k of the schedule lr / (1 + e / k): None (a constant rate) or a positive, finite number
+    of epochs, after which the rate is half what it was at the start."""
+    if k is not None and (not is_number(k) or not np.isfinite(k) or k <= 0):
+        return (f"lr decay (the epochs k after which the learning rate lr / (1 + epoch / k) "
+                f"has halved) must be a positive number, or None for a constant rate, got {k!r}")
+    return None
+
+
+def check_lr_decay(k):
+    _raise(lr_decay_problem(k), k)
+    return None if k is None else float(k)
+
+
 def l2_rate(l2, n):
     """lambda / n, checked: with L2 regularisation, dC/dW^l gains the term (lambda / n) W^l.
 

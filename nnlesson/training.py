@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .checks import check_batch_size, check_epochs, check_l2, check_lr, check_seed
+from .checks import (check_batch_size, check_epochs, check_l2, check_lr, check_lr_decay,
+                     check_seed)
 from .engine import Engine
 from .costs import one_hot
 
@@ -210,7 +211,8 @@ def one_blas_thread():
                 _blas_holder.join()
 
 
-def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None, l2=0.0):
+def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None, l2=0.0,
+          lr_decay=None):
     """Train ``net`` in place on ``data`` (a :class:`~nnlesson.data.Dataset`); returns a History.
 
     The defaults are the paper's best one-epoch setting (batch 40, learning rate 4). ``seed``
@@ -219,13 +221,21 @@ def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None, l2=
     keeps what it learned so far and ``history.stopped`` is True. ``l2`` is lambda of L2
     regularisation (lesson 8; ``Network.sgd_step``), n being the number of training images.
     When ``data`` has a validation set, it is scored after each epoch too.
+
+    ``lr_decay`` = k (lesson 8) lowers the rate epoch by epoch: epoch e (from 0) steps with
+    lr / (1 + e / k), half the rate after k epochs, a third after 2k. Big steps early cross the
+    cost's landscape quickly; small steps late stop the weights jumping about near a minimum.
+    This schedule is one formula a learner can work out by hand, fixed before training starts:
+    a rule that waits for the validation score to stop improving needs a patience too, and
+    reacts to noise in the score. None (the default) keeps the rate constant.
     """
     with one_blas_thread():
-        return _train(net, data, epochs, batch_size, lr, seed, callback, l2)
+        return _train(net, data, epochs, batch_size, lr, seed, callback, l2, lr_decay)
 
 
-def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0):
+def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0, lr_decay=None):
     lr, epochs, seed, l2 = check_lr(lr), check_epochs(epochs), check_seed(seed), check_l2(l2)
+    lr_decay = check_lr_decay(lr_decay)
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function of one Progress, or None, "
                          f"got {callback!r}")
@@ -243,7 +253,8 @@ def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0):
                 history.stopped = True
             return history.stopped
         start = time.perf_counter()
-        engine.run_epoch(order, lr, after_batch, l2)
+        rate = lr if lr_decay is None else lr / (1 + epoch / lr_decay)
+        engine.run_epoch(order, rate, after_batch, l2)
         history.seconds.append(time.perf_counter() - start)
         history.test_accuracy.append(evaluate(net, data.X_test, data.y_test))
         if getattr(data, "X_val", None) is not None:

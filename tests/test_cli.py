@@ -130,11 +130,11 @@ def test_help(command):
     assert out.returncode == 0 and "usage:" in out.stdout
 
 
-def test_train_with_l2_says_so_and_trains(mnist):
+def test_train_with_l2_and_lr_decay_says_so_and_trains(mnist):
     out = run("train", "--cost", "cross-entropy", "--output", "softmax", "--lr", "0.5",
-              "--batch-size", "20", "--l2", "5", "--quiet")
+              "--batch-size", "20", "--l2", "5", "--lr-decay", "10", "--quiet")
     assert out.returncode == 0, out.stderr
-    assert "learning rate 0.5, L2 lambda 5" in out.stderr
+    assert "learning rate 0.5, L2 lambda 5, rate lr / (1 + epoch / 10)" in out.stderr
     match = re.fullmatch(r"test accuracy: (\d+\.\d\d)%", out.stdout.strip().splitlines()[-1])
     assert match and float(match.group(1)) > 90, out.stdout
 
@@ -145,8 +145,14 @@ def test_train_with_l2_says_so_and_trains(mnist):
     ("nan", "argument --l2: l2 (the regularisation parameter lambda) must be a number of at "
             "least 0, 0 for none, got nan"),
     ("five", "argument --l2: expected a number, got 'five'"),
+    ("--lr-decay 0", "argument --lr-decay: lr decay (the epochs k after which the learning rate "
+                     "lr / (1 + epoch / k) has halved) must be a positive number"),
+    ("--lr-decay -3", "argument --lr-decay: lr decay"),
+    ("--lr-decay nan", "argument --lr-decay: lr decay"),
+    ("--lr-decay x", "argument --lr-decay: expected a number, got 'x'"),
 ])
-def test_a_bad_l2_is_one_line_before_the_data_loads(tmp_path, value, message):
-    out = run("train", "--l2", value, env=without_data(tmp_path))
+def test_a_bad_l2_or_lr_decay_is_one_line_before_the_data_loads(tmp_path, value, message):
+    args = value.split() if value.startswith("--") else ["--l2", value]
+    out = run("train", *args, env=without_data(tmp_path))
     assert out.returncode == 2 and out.stderr.count("\n") == 1, out.stderr
     assert out.stderr.startswith(f"error: {message}"), out.stderr

@@ -11,6 +11,7 @@ from nnlesson import Network, evaluate, train
 from nnlesson.tools import budget
 from nnlesson.tools.budget import LONG_RUN_SECONDS, available_memory, estimate
 from nnlesson.data import Dataset
+from nnlesson.engine import Engine
 from nnlesson.training import batch_order, collapse_note
 from nnlesson.tools.bench import naive_epoch
 from nnlesson import one_hot
@@ -212,7 +213,9 @@ def test_available_memory_and_its_fallbacks(tmp_path, monkeypatch):
     (dict(batch_size=101), "larger than the 100"), (dict(epochs=0), "epochs"),
     (dict(seed=-1), "seed must be"), (dict(callback="print"), "callback must be a function"),
     (dict(l2=-1.0), "l2 .* at least 0"), (dict(l2=float("nan")), "l2 .* at least 0, 0 for none"),
-    (dict(l2="5"), "l2 .* got '5'"),
+    (dict(l2="5"), "l2 .* got '5'"), (dict(lr_decay=0), "lr decay .* positive number"),
+    (dict(lr_decay=-2.0), "lr decay"), (dict(lr_decay=float("inf")), "lr decay .* got inf"),
+    (dict(lr_decay="10"), "lr decay .* got '10'"),
 ])
 def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -220,7 +223,7 @@ def test_bad_settings_get_a_clear_value_error(mnist, kwargs, message):
 
 
 @pytest.mark.parametrize("kwargs", [dict(batch_size=70000), dict(seed=-1), dict(lr=0),
-                                    dict(callback=3), dict(l2=-5.0)])
+                                    dict(callback=3), dict(l2=-5.0), dict(lr_decay=0)])
 def test_bad_settings_are_refused_before_the_data_is_converted(mnist, kwargs):
     """A float32 network makes train() convert the 60,000 float64 images (188 MB): not before
     every setting has been checked. tracemalloc sees numpy's allocations, so this is a memory
@@ -354,3 +357,24 @@ def test_a_validation_set_is_scored_after_every_epoch(mnist):
     untrained = evaluate(Network(seed=2), with_val.X_val, with_val.y_val)
     assert history.validation_accuracy[-1] > untrained + 10  # the score of the trained network
     assert train(Network(seed=2), mnist.subset(500, 300), seed=2).validation_accuracy == []
+
+
+@pytest.mark.parametrize("k", [1, 2.5])
+def test_lr_decay_steps_epoch_e_at_lr_over_1_plus_e_over_k(mnist, k):
+    """The schedule by hand: epoch e of the same batches taken by the engine at lr / (1 + e / k).
+    The same operations in the same order on the same numbers, so only a BLAS choosing another
+    order of additions from call to call could tell them apart (atol 1e-12, as the loop
+    argument above). Off by one epoch, lr / (1 + (e + 1) / k), moves the weights by far more."""
+    small = mnist.subset(300, 10)
+    X, Y = small.X_train, one_hot(small.y_train)
+    trained, by_hand, off_by_one = (Network((784, 8, 10), seed=3) for _ in range(3))
+    history = train(trained, small, epochs=3, batch_size=30, lr=2.0, seed=7, lr_decay=k)
+    for net, shift in ((by_hand, 0), (off_by_one, 1)):
+        engine = Engine(net, X, Y)
+        for e, order in enumerate(batch_order(300, 30, 3, 7)):
+            engine.run_epoch(order, 2.0 / (1 + (e + shift) / k))
+    assert len(history.test_accuracy) == 3
+    for l in (1, 2):
+        np.testing.assert_allclose(trained.W[l], by_hand.W[l], rtol=0, atol=1e-12)
+    with pytest.raises(AssertionError):
+        np.testing.assert_allclose(trained.W[1], off_by_one.W[1], rtol=0, atol=1e-9)

@@ -26,15 +26,17 @@ def cmd_train(args):
     data = load_mnist(dtype=args.dtype)
     net = Network(sizes, init=args.init, seed=args.seed, dtype=args.dtype, cost=args.cost,
                   output=args.output)
-    l2 = f", L2 lambda {args.l2:g}" if args.l2 else ""
+    extras = f", L2 lambda {args.l2:g}" if args.l2 else ""
+    if args.lr_decay is not None:
+        extras += f", rate lr / (1 + epoch / {args.lr_decay:g})"
     print(f"training {net} for {args.epochs} epoch(s), batch size {args.batch_size}, "
-          f"learning rate {args.lr}{l2}", file=sys.stderr)
+          f"learning rate {args.lr}{extras}", file=sys.stderr)
     bar = ProgressBar(100, "training", enabled=not args.quiet)
 
     def show(p):
         bar.update(round(100 * p.fraction), f"epoch {p.epoch + 1}/{p.epochs} loss {p.loss:.4f}")
     history = train(net, data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                    seed=args.seed, callback=show, l2=args.l2)
+                    seed=args.seed, callback=show, l2=args.l2, lr_decay=args.lr_decay)
     bar.close()
     for epoch, (acc, sec) in enumerate(zip(history.test_accuracy, history.seconds), 1):
         print(f"epoch {epoch}: test accuracy {acc:.2f}% ({sec:.2f} s)", file=sys.stderr)
@@ -125,7 +127,7 @@ def build_parser():
     from .bench import check_count, check_images
     from ..data import N_TRAIN
     from ..checks import (COSTS, OUTPUTS, check_batch_size, check_epochs, check_l2, check_lr,
-                          check_seed)
+                          check_lr_decay, check_seed)
 
     parser = Parser(prog="python -m nnlesson", description="The nnlesson course's command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -153,6 +155,9 @@ def build_parser():
     t.add_argument("--l2", type=checked(float, check_l2), default=0.0, metavar="LAMBDA",
                    help="L2 regularisation: adds (LAMBDA / 2n) sum w^2 to the cost, n the "
                         "training images (0: none)")
+    t.add_argument("--lr-decay", type=checked(float, check_lr_decay), default=None, metavar="K",
+                   help="epoch e (from 0) trains at lr / (1 + e / K), half the rate after K "
+                        "epochs (none: a constant rate)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(func=cmd_train, parser=t)
 
