@@ -55,9 +55,9 @@ def test_batch_order_is_the_order_train_uses(monkeypatch):
     net = Network(seed=0)
     original = Engine.step
 
-    def step(engine, idx, lr):
+    def step(engine, idx, lr, *rest):  # rest: what else the engine's step takes (its L2 decay)
         seen.append(np.rint(engine.rows[idx, 0] * n).astype(int))
-        return original(engine, idx, lr)
+        return original(engine, idx, lr, *rest)
     monkeypatch.setattr(Engine, "step", step)
     train(net, data, epochs=epochs, batch_size=batch_size, lr=1.0, seed=7)
     ours = [idx for batches in batch_order(n, batch_size, epochs, seed=7) for idx in batches]
@@ -379,6 +379,11 @@ def _no_data(*args, **kwargs):
     (["--init", "zeros"], "--init must be one of scaled, classic"),
     (["--dtype", "float16"], "--dtype must be float32 or float64"),
     (["--workers", "0"], "--workers: '0' is not a whole number of at least 1"),
+    (["--variant", "paper"], "--variant must be one of ours, factor_2_twice, "),
+    (["--variant", "uniform01", "--init", "scaled"], "--variant uniform01 draws its own start "
+                                                     "(uniform01); leave out --init"),
+    (["--bench", "--variant", "no_shuffle"], "--bench times its own grid; it takes only --init "
+                                             "and --dtype, not --variant"),
     (["--out", ""], "--out: '' is not a file name; give one such as results/sweep.csv"),
     (["--out", "results/"], "--out: 'results/' is not a file name"),
     (["--bench", "--batch-sizes", "7"], "--bench times its own grid; it takes only --init and "
@@ -444,3 +449,37 @@ def test_two_worker_processes_train_the_same_cells(mnist32):
     assert all(abs(forked[k] - alone[k]) <= 0.1 for k in alone), (forked, alone)
     assert max(alone.values()) > 30  # they learned: chance is 10 %
 
+
+
+def test_variants_never_mix_their_cells(mnist32, tmp_path):
+    """The variant is part of a cell's key: a hypothesis swept into a file that already holds
+    "ours" trains its own cells, and each row says which it is."""
+    data = mnist32.subset(1000, 200)
+    path = str(tmp_path / "sweep.csv")
+    run_to_csv(path, data, batch_sizes=[100], lrs=[0.5])
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], variant="no_shuffle")
+    assert (len(new), skipped) == (1, 0)
+    new, skipped = run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], variant="uniform01")
+    assert (len(new), skipped) == (1, 0)
+    assert [(r["variant"], r["init"]) for r in read_results(path)] == [
+        ("ours", "classic"), ("no_shuffle", "classic"), ("uniform01", "uniform01")]
+    assert run_to_csv(path, data, batch_sizes=[100], lrs=[0.5], variant="no_shuffle") == ([], 1)
+
+
+OLD_HEADER = "batch_size,lr,figure,seed,init,epochs,dtype,accuracy,seconds"
+
+
+def test_csv_from_before_the_variants_is_read_as_ours_and_kept_in_its_columns(mnist32, tmp_path):
+    data = mnist32.subset(1000, 200)
+    path = tmp_path / "sweep.csv"
+    path.write_text(OLD_HEADER + "\n100,0.5,11,0,classic,1,float32,40.0,0.1\n")
+    assert [(r["variant"], r["accuracy"]) for r in read_results(str(path))] == [("ours", 40.0)]
+    new, skipped = run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5, 2.0])
+    assert [r["lr"] for r in new] == [2.0] and skipped == 1  # 0.5 was there, as "ours"
+    lines = _lines(path)
+    assert lines[0] == OLD_HEADER and len(lines[2].split(",")) == 9  # appended in its columns
+    with pytest.raises(ValueError, match=f"{path} was written before --variant existed, so it "
+                                         f"holds only 'ours'; choose another --out for "
+                                         f"--variant no_shuffle"):
+        run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5], variant="no_shuffle")
+    assert len(read_results(str(path))) == 2

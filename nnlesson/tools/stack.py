@@ -27,6 +27,11 @@ in which a matrix product adds up its terms may differ, in the last bits, and it
 one BLAS library to another; at learning rates above about 8 training is chaotic and those last
 bits can grow into a different result.
 
+A stack can also train one of lesson 8's hypotheses about the paper (``paper.hypotheses``): its
+start, pixel scale and batch order are chosen in :func:`train_stack` and the sweep, and its
+output-layer deltas and backward recursion are hooks of :meth:`Stack.sgd_step`. The default,
+``OURS``, is the correct training above, with exactly the same arithmetic.
+
 Like ``train``, a stack trains with one BLAS thread (``training.one_blas_thread``): on a busy
 2-core machine a second thread mostly waits for a core (the full grid took 264 s with two
 threads, 88 s with one).
@@ -37,6 +42,7 @@ import numpy as np
 
 from ..checks import check_lr
 from ..engine import sigmoid_
+from ..paper.hypotheses import OURS
 from ..training import MiniBatches, one_blas_thread
 
 
@@ -55,14 +61,17 @@ def _T(a):
 
 
 class Stack:
-    """R networks of the same sizes, trained side by side: ``W[l][r]`` is network r's W^l."""
+    """R networks of the same sizes, trained side by side: ``W[l][r]`` is network r's W^l.
 
-    def __init__(self, nets):
+    ``rule`` is the hypothesis they train under (``paper.hypotheses``; ``OURS``: correct)."""
+
+    def __init__(self, nets, rule=OURS):
         nets = list(nets)
         if not nets or len({(net.sizes, net.dtype) for net in nets}) != 1:
             raise ValueError("a stack needs at least one network, all of the same sizes and dtype")
         self.sizes, self.L, self.dtype, self.R = nets[0].sizes, nets[0].L, nets[0].dtype, len(nets)
         self._first = nets[0]  # what network(r) copies its sizes, init and seed labels from
+        self.rule = rule
         self.W = [None] + [np.stack([net.W[l] for net in nets]) for l in range(1, self.L + 1)]
         self.b = [None] + [np.stack([net.b[l] for net in nets]) for l in range(1, self.L + 1)]
 
@@ -91,27 +100,29 @@ class Stack:
         below are already the steps lr dC/dW^l and lr dC/db^l. The step of layer l is taken as
         soon as it is known: delta^(l-1) needs only the old W^l, computed just before.
         """
-        a, L, m = self.activations(X), self.L, X.shape[1]
-        delta = a[L] - Y
-        delta *= a[L] * (1.0 - a[L])
-        delta *= lr * (2.0 / m)
+        a, L = self.activations(X), self.L
+        # what dC/dW^L, dC/db^L and the error carried back use: delta^L all three, when correct
+        d_W, d_b, delta = self.rule.output_deltas(a[L], Y, lr, X.shape[1])
+        g = None  # dC/da^l (times lr), kept for a rule whose recursion needs it
         for l in range(L, 0, -1):
-            step_W = _times(delta, _T(a[l - 1]))
-            step_b = delta.sum(axis=2, keepdims=True)
+            step_W = _times(d_W, _T(a[l - 1]))
+            step_b = d_b.sum(axis=2, keepdims=True)
             if l > 1:
-                below = _T(self.W[l]) @ delta
-                below *= a[l - 1] * (1.0 - a[l - 1])
+                g = self.rule.dC_da(self.W[l], delta, a[l], g)
+                below = g * (a[l - 1] * (1.0 - a[l - 1]))
             self.W[l] -= step_W
             self.b[l] -= step_b
             if l > 1:
-                delta = below
+                d_W = d_b = delta = below
 
     def accuracy(self, X, y, chunk=2500):
         """Test accuracy of each network in %, shape (R,). The test set goes through in chunks so
-        that a^1 for all R networks never needs much memory."""
-        right = np.zeros(self.R)
+        that a^1 for all R networks never needs much memory; each chunk's pixels are scaled as
+        the rule trains them (255 times for pixels left in 0..255)."""
+        right, pixels = np.zeros(self.R), self.rule.pixels
         for k in range(0, X.shape[1], chunk):
-            a_L = self.activations(np.asarray(X[:, k:k + chunk], dtype=self.dtype))[-1]
+            x = np.asarray(X[:, k:k + chunk], dtype=self.dtype)
+            a_L = self.activations(x if pixels == 1.0 else x * self.dtype.type(pixels))[-1]
             right += np.sum(np.argmax(a_L, axis=1) == y[k:k + chunk], axis=1)
         return 100.0 * (right / len(y))  # as evaluate: 100 x the fraction right
 
@@ -121,6 +132,7 @@ def train_stack(stack, data, epochs=1, batch_size=40, lrs=(4.0,), seed=0, callba
 
     Returns the test accuracies in %, shape (epochs, R): row e is after epoch e + 1.
     ``callback(fraction)`` is called after every mini-batch with the fraction done, 0 to 1.
+    The stack's rule chooses the batch order and the pixel scale (``paper.hypotheses``).
     """
     with one_blas_thread():  # as train, and for the same reason
         lr = np.array([check_lr(x) for x in lrs], dtype=stack.dtype).reshape(-1, 1, 1)
@@ -128,8 +140,12 @@ def train_stack(stack, data, epochs=1, batch_size=40, lrs=(4.0,), seed=0, callba
             raise ValueError(f"{len(lr)} learning rates for a stack of {stack.R} networks")
         batches = MiniBatches(data.X_train, data.y_train, stack.sizes[-1], stack.dtype,
                               batch_size, epochs, seed)  # as train: the same batches
+        rule = stack.rule
+        if rule.pixels != 1.0:  # a new array: the rows may be the data's own memory
+            batches.rows = batches.rows * stack.dtype.type(rule.pixels)
         accuracy = []
-        for epoch, order in batches:
+        for epoch, order in enumerate(rule.batch_order(len(batches.rows), batches.batch_size,
+                                                       epochs, seed)):
             for k, idx in enumerate(order):
                 stack.sgd_step(*batches.gather(idx), lr)
                 if callback is not None:

@@ -17,8 +17,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 
 from ..checks import check_epochs, check_lr
-from ..network import PAPER_SIZES, Network
+from ..network import PAPER_SIZES
 from ..paper import paper_table
+from ..paper.hypotheses import hypothesis, start_of
+from ..paper.hypothesis_fit import layout
 from .stack import Stack, train_stack
 # COLUMNS and read_results are also this module's: lesson 7 and the tests import them from here.
 from .sweep_csv import COLUMNS, cell_key, read_results, row_key, writing  # noqa: F401
@@ -47,7 +49,7 @@ def stacks(lrs, dtype="float32", sizes=PAPER_SIZES):
 
 
 def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,),
-          init="classic", dtype="float32", skip=(), progress=None, workers=1):
+          init="classic", dtype="float32", skip=(), progress=None, workers=1, variant="ours"):
     """Train the grid batch_sizes x lrs (x seeds), stacking the learning rates; yield rows.
 
     Networks in one stack share the seed and batch size; :func:`stacks` decides how many
@@ -58,35 +60,42 @@ def sweep(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0
     Cells whose key (``sweep_csv.cell_key``) is in ``skip`` are not trained. ``seconds`` is the
     stack's wall time shared out equally among its networks. ``progress(cells_done,
     cells_total, text)`` is told how far the sweep is, often. ``workers`` > 1 trains that many
-    stacks at once, each in a process of its own (see :func:`_trained`).
+    stacks at once, each in a process of its own (see :func:`_trained`). ``variant`` names the
+    hypothesis trained (``paper.hypotheses``; "ours" is correct training); one that draws its
+    own start writes that start in the ``init`` column.
     """
     for rows in sweep_cells(data, batch_sizes, lrs, epochs, seeds, init, dtype, skip, progress,
-                            workers):
+                            workers, variant):
         yield from rows
 
 
 def sweep_cells(data, batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,),
-                init="classic", dtype="float32", skip=(), progress=None, workers=1):
+                init="classic", dtype="float32", skip=(), progress=None, workers=1,
+                variant="ours"):
     """:func:`sweep`, but yielding each trained cell's rows together, as one list."""
     lrs = list(dict.fromkeys(float(check_lr(lr)) for lr in lrs))  # 1.0 given twice: train once
     batch_sizes, seeds = list(dict.fromkeys(batch_sizes)), list(dict.fromkeys(seeds))
     check_epochs(epochs)
-    skip = set(skip)
-    jobs = [(seed, b, [lr for lr in lrs if cell_key(b, lr, seed, init, epochs, dtype) not in skip])
+    init, skip = start_of(variant, init), set(skip)
+    jobs = [(seed, b, [lr for lr in lrs
+                       if cell_key(b, lr, seed, init, epochs, dtype, variant) not in skip])
             for seed in seeds for b in batch_sizes]
     jobs = [(seed, b, chunk) for seed, b, todo in jobs if todo for chunk in stacks(todo, dtype)]
     for (seed, batch_size, todo), accuracy, seconds in _trained(
-            data, jobs, (init, epochs, dtype), progress, workers):
+            data, jobs, (init, epochs, dtype, variant), progress, workers):
         for lr, acc in zip(todo, accuracy):
             yield [dict(batch_size=batch_size, lr=lr, figure=figure, seed=seed, init=init,
-                        epochs=epochs, dtype=str(dtype), accuracy=round(float(acc), 2),
+                        epochs=epochs, dtype=str(dtype), variant=variant,
+                        accuracy=round(float(acc), 2),
                         seconds=round(seconds, 4)) for figure in figures_of(lr) or ("",)]
 
 
 def _train_job(data, job, setup, report=None):
     """Train one stack: (final test accuracies, seconds per network)."""
-    (seed, batch_size, todo), (init, epochs, dtype) = job, setup
-    stack = Stack([Network(PAPER_SIZES, init, seed, dtype)] * len(todo))  # all start alike
+    (seed, batch_size, todo), (init, epochs, dtype, variant) = job, setup
+    rule = hypothesis(variant)
+    init = init if rule.start is None else "classic"  # the rule draws its own start over it
+    stack = Stack([rule.network(PAPER_SIZES, init, seed, dtype)] * len(todo), rule)  # alike
     start = time.perf_counter()
     accuracy = train_stack(stack, data, epochs, batch_size, todo, seed, report)[-1]
     return accuracy, (time.perf_counter() - start) / len(todo)
@@ -137,7 +146,7 @@ def _trained(data, jobs, setup, progress, workers):
 # ---- interrupted sweep resumes where it stopped                                        ----
 
 GRID = dict(batch_sizes=PAPER_BATCH_SIZES, lrs=PAPER_LRS, epochs=1, seeds=(0,), init="classic",
-            dtype="float32")
+            dtype="float32", variant="ours")
 
 
 def _done(rows, grid):
@@ -145,7 +154,8 @@ def _done(rows, grid):
     complete when all its rows are there: lr 1.0 needs both its Figure 11 and 12 rows."""
     g = dict(GRID, **grid)
     present = {row_key(r) for r in rows}
-    wanted = {cell_key(b, lr, seed, g["init"], g["epochs"], g["dtype"])
+    init = start_of(g["variant"], g["init"])
+    wanted = {cell_key(b, lr, seed, init, g["epochs"], g["dtype"], g["variant"])
               for b in g["batch_sizes"] for lr in g["lrs"] for seed in g["seeds"]}
     return wanted, {k for k in wanted
                     if all((k, figure) in present for figure in figures_of(k[1]) or ("",))}
@@ -153,6 +163,7 @@ def _done(rows, grid):
 
 def _fill(results, data, progress, grid):
     """Train the cells of ``grid`` missing from the open CSV ``results``; append their rows."""
+    results.check_variant(grid.get("variant", "ours"))
     present = {row_key(r) for r in results.rows}
     _, done = _done(results.rows, grid)
     new = []
@@ -178,10 +189,10 @@ def run_to_csv(path, data, progress=None, **grid):
         return _fill(results, data, progress, grid)
 
 
-def our_table(rows, template, seed=0, init="classic", epochs=1):
+def our_table(rows, template, seed=0, init="classic", epochs=1, variant="ours"):
     """Our accuracies laid out like the paper's table ``template`` (a ``PaperTable``): same
-    batch sizes and learning-rate columns, NaN where ``rows`` has no such cell."""
-    found = {(r["batch_size"], round(r["lr"], 9)): r["accuracy"] for r in rows
-             if (r["seed"], r["init"], r["epochs"]) == (seed, init, epochs)}
-    return np.array([[found.get((int(b), round(float(lr), 9)), np.nan) for lr in template.lrs]
-                     for b in template.batch_sizes])
+    batch sizes and learning-rate columns, NaN where ``rows`` has no such cell. A row without
+    a ``variant`` (an older CSV) is one of "ours"."""
+    return layout({(r["batch_size"], r["lr"]): r["accuracy"] for r in rows
+                   if (r["seed"], r["init"], r["epochs"], r.get("variant", "ours"))
+                   == (seed, init, epochs, variant)}, template)

@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from ..data import N_TRAIN
+from ..paper.hypotheses import HYPOTHESES, start_of
 from .bench import bench_sweep
 from .sweep import PAPER_BATCH_SIZES, PAPER_LRS, _done, _fill, read_results, row_key, writing
 
@@ -28,6 +29,10 @@ def add_arguments(parser):
                         help="classic: N(0, 1) weights, the textbook choice and the likeliest for the "
                              "paper's own Java library; scaled: N(0, 1/n_in) (classic)")
     parser.add_argument("--dtype", default="float32", help="float32 or float64 (float32)")
+    parser.add_argument("--variant", default="ours",
+                        help="a hypothesis about the paper to train (lesson 8): ours (correct "
+                             "training) or one thing done as the paper printed it: "
+                             + ", ".join(list(HYPOTHESES)[1:]) + " (ours)")
     parser.add_argument("--out", default=os.path.join("results", "sweep.csv"),
                         help="CSV to append to; cells already in it are skipped (results/sweep.csv)")
     parser.add_argument("--workers", default=str(WORKERS),
@@ -62,13 +67,14 @@ def parse_grid(args):
         epochs=_parse([args.epochs], int, "--epochs", lambda e: e >= 1,
                       "a whole number of at least 1")[0],
         seeds=_parse(args.seeds, int, "--seeds", lambda s: s >= 0, "a whole number, 0 or more"),
-        init=args.init, dtype=args.dtype,
+        init=args.init, dtype=args.dtype, variant=args.variant,
         workers=_parse([args.workers], int, "--workers", lambda w: w >= 1,
                        "a whole number of at least 1")[0])
     if args.init not in INITS:
         raise ValueError(f"--init must be one of {', '.join(INITS)}, got {args.init!r}")
     if args.dtype not in ("float32", "float64"):
         raise ValueError(f"--dtype must be float32 or float64, got {args.dtype!r}")
+    start_of(args.variant, args.init)  # an unknown name, or --init with a start of its own
     return grid
 
 
@@ -77,7 +83,8 @@ def check_options(args, grid):
     if args.bench:
         ignored = [name for name, given in (
             ("--batch-sizes", args.batch_sizes is not None), ("--lrs", args.lrs is not None),
-            ("--epochs", grid["epochs"] != 1), ("--seeds", grid["seeds"] != [0])) if given]
+            ("--epochs", grid["epochs"] != 1), ("--seeds", grid["seeds"] != [0]),
+            ("--variant", grid["variant"] != "ours")) if given]
         if ignored:
             raise ValueError(f"--bench times its own grid; it takes only --init and --dtype, "
                              f"not {', '.join(ignored)}")
@@ -113,6 +120,7 @@ def cli_main(args):
         bar.update(round(done), text)
     start = time.perf_counter()
     with writing(args.out) as results:  # --out checked and held before the data is loaded
+        results.check_variant(grid["variant"])
         data = load_mnist(dtype=grid["dtype"])
         new, skipped = _fill(results, data, show, grid)
     if bar.total:  # something was trained, so a progress line was drawn: end it

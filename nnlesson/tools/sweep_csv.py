@@ -8,6 +8,10 @@ A full sweep is hours of someone's results on a slow machine, so the file is tre
   * only one sweep at a time writes a file: it holds a lock on ``FILE.lock`` (the operating
     system releases it if the sweep dies), and a second sweep is refused in one line;
   * a file that is not a sweep CSV (other columns, not text) is refused and left untouched.
+
+The ``variant`` column (lesson 8's hypotheses about the paper) came later: a file written
+before it is still read, its rows being "ours", and appended to in its own columns, but only
+with rows of "ours", so that different hypotheses never mix in one file.
 """
 from __future__ import annotations
 
@@ -23,33 +27,44 @@ except ImportError:  # Windows
     fcntl = None
     import msvcrt
 
-COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "dtype", "accuracy", "seconds")
+COLUMNS = ("batch_size", "lr", "figure", "seed", "init", "epochs", "dtype", "variant", "accuracy",
+           "seconds")
 HEADER = ",".join(COLUMNS)
+OLD_COLUMNS = tuple(c for c in COLUMNS if c != "variant")  # files from before the variants
 
 
-def cell_key(batch_size, lr, seed, init, epochs, dtype):
+def cell_key(batch_size, lr, seed, init, epochs, dtype, variant="ours"):
     """What identifies a cell of a sweep: one trained network (one or two CSV rows)."""
-    return int(batch_size), round(float(lr), 9), int(seed), str(init), int(epochs), str(dtype)
+    return (int(batch_size), round(float(lr), 9), int(seed), str(init), int(epochs), str(dtype),
+            str(variant))
 
 
 def row_key(r):
     """What identifies a CSV row (a dict): its cell and its paper figure."""
-    cell = cell_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"])
+    cell = cell_key(r["batch_size"], r["lr"], r["seed"], r["init"], r["epochs"], r["dtype"],
+                    r.get("variant", "ours"))
     return cell, r["figure"]
 
 
-def _row(fields):
+def _row(fields, columns=COLUMNS):
     """One CSV line's fields as a row dict with numbers typed, or None if it is not a whole row."""
-    if len(fields) != len(COLUMNS):
+    if len(fields) != len(columns):
         return None
-    r = dict(zip(COLUMNS, fields))
+    r = dict(zip(columns, fields))
     try:
         return dict(batch_size=int(r["batch_size"]), lr=float(r["lr"]),
                     figure=int(r["figure"]) if r["figure"] else "", seed=int(r["seed"]),
                     init=r["init"], epochs=int(r["epochs"]), dtype=r["dtype"],
-                    accuracy=float(r["accuracy"]), seconds=float(r["seconds"]))
+                    variant=r.get("variant", "ours"), accuracy=float(r["accuracy"]),
+                    seconds=float(r["seconds"]))
     except ValueError:
         return None
+
+
+def _columns(data):
+    """The columns a sweep CSV's bytes were written with: its header's, if it is an old one."""
+    return OLD_COLUMNS if data.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").rstrip(b"\r") \
+        == ",".join(OLD_COLUMNS).encode() else COLUMNS
 
 
 def _not_ours(path, why):
@@ -64,9 +79,10 @@ def _parse(text, path):
         raise _not_ours(path, e) from None
     if not lines:
         return []
-    if tuple(lines[0]) != COLUMNS:
+    columns = tuple(lines[0])
+    if columns not in (COLUMNS, OLD_COLUMNS):
         raise _not_ours(path, f"its columns are {lines[0]}, expected {list(COLUMNS)}")
-    return [row for row in map(_row, lines[1:]) if row is not None]
+    return [row for row in (_row(fields, columns) for fields in lines[1:]) if row is not None]
 
 
 def _examine(data, path):
@@ -91,14 +107,14 @@ def _examine(data, path):
     if not line:
         return _parse(text, path), data
     if not text:  # one line and no newline: our header, whole or cut, or another file
-        if tuple(fields) == COLUMNS:
+        if tuple(fields) in (COLUMNS, OLD_COLUMNS):
             return [], data + b"\n"
         if HEADER.startswith(line):
             return [], b""
         raise _not_ours(path, f"its columns are {fields}, expected {list(COLUMNS)}")
-    rows = _parse(text, path)
-    if _row(fields) is not None:
-        return rows + [_row(fields)], data + b"\n"
+    rows, last = _parse(text, path), _row(fields, _columns(data))
+    if last is not None:
+        return rows + [last], data + b"\n"
     return rows, data[:end]
 
 
@@ -185,7 +201,7 @@ def _unlock(f, path):
 
 def _open_repaired(path):
     """Open the CSV to append, repaired as :func:`_examine` says (a cut last line dropped), with
-    the header written if it is new. Returns (file, rows in it)."""
+    the header written if it is new. Returns (file, rows in it, its columns)."""
     try:
         f = open(path, "a+b", buffering=0)
     except OSError as e:
@@ -202,19 +218,27 @@ def _open_repaired(path):
     except BaseException:
         f.close()
         raise
-    return f, rows
+    return f, rows, _columns(good)
 
 
 class Results:
-    """A sweep CSV open for appending: ``rows`` were in it when it was opened."""
+    """A sweep CSV open for appending: ``rows`` were in it when it was opened, ``columns`` are
+    its header's (``OLD_COLUMNS`` for a file from before the variants)."""
 
-    def __init__(self, f, rows):
-        self._file, self.rows = f, rows
+    def __init__(self, f, rows, columns=COLUMNS, path=""):
+        self._file, self.rows, self.columns, self.path = f, rows, columns, path
+
+    def check_variant(self, variant):
+        """A one-line ValueError if rows of ``variant`` cannot go into this file."""
+        if "variant" not in self.columns and variant != "ours":
+            raise ValueError(f"{self.path} was written before --variant existed, so it holds only "
+                             f"'ours'; choose another --out for --variant {variant}")
 
     def write(self, rows):
         """Append rows (one cell's) in one write, so that they are all in the file or none."""
         text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerows([[r[c] for c in COLUMNS] for r in rows])
+        csv.writer(text, lineterminator="\n").writerows([[r[c] for c in self.columns]
+                                                         for r in rows])
         data = text.getvalue().encode()
         while data:  # an unbuffered write may, rarely, write only part: write the rest
             data = data[self._file.write(data):]
@@ -235,9 +259,9 @@ def writing(path):
     _read(path)  # a folder or an unreadable file: say so before taking the lock
     lock = _lock(path)
     try:
-        f, rows = _open_repaired(path)
+        f, rows, columns = _open_repaired(path)
         try:
-            yield Results(f, rows)
+            yield Results(f, rows, columns, path)
         finally:
             f.close()
     finally:
