@@ -20,7 +20,8 @@ import warnings
 
 import numpy as np
 
-STUB = ("Not written yet: {why} Replace the ... with your code, end with a `return` line, and "
+# Two lines, so that no printed line is wider than a notebook's 95 characters.
+STUB = ("Not written yet: {why}\nReplace the ... with your code, end with a `return` line, and "
         "run the cell again.")
 
 
