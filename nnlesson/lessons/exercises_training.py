@@ -189,7 +189,7 @@ def capstone(train_epoch, data, sizes=(784, 32, 16, 10), batch_size=40, lr=3.0, 
         return print(STUB.format(why="train_epoch still raises NotImplementedError."))
     except (Exception, SystemExit) as error:  # the learner's error, in one line
         return print(f"Not yet: training with your train_epoch raised {type(error).__name__} "
-                     f"({error}). Run check_train_epoch(train_epoch) above first.")
+                     f"({error}).\nRun check_train_epoch(train_epoch) above first.")
     if got is None or got is Ellipsis:
         return print(STUB.format(why="train_epoch does not return W, b yet."))
     try:
