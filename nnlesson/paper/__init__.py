@@ -8,12 +8,12 @@
     the paper printed it; :mod:`.hypothesis_fit` compares their committed grids with the tables.
 """
 from .hypotheses import HYPOTHESES, Hypothesis, hypothesis
-from .hypothesis_fit import (Fit, NoiseFloor, fit_report, hypothesis_fit, hypothesis_table,
-                             noise_floor)
+from .hypothesis_fit import (Fit, NoiseFloor, best_hypothesis, fit_report, hypothesis_fit,
+                             hypothesis_table, noise_floor)
 from .tables import (BEST_ONE_EPOCH, BEST_TEN_EPOCHS, FIGURES, Headline, IdenticalRows, PaperTable,
                      identical_rows, paper_accuracy, paper_table)
 
 __all__ = ["BEST_ONE_EPOCH", "BEST_TEN_EPOCHS", "FIGURES", "Fit", "HYPOTHESES", "Headline",
-           "Hypothesis", "IdenticalRows", "NoiseFloor", "PaperTable", "fit_report", "hypothesis",
-           "hypothesis_fit", "hypothesis_table", "identical_rows", "noise_floor", "paper_accuracy",
-           "paper_table"]
+           "Hypothesis", "IdenticalRows", "NoiseFloor", "PaperTable", "best_hypothesis",
+           "fit_report", "hypothesis", "hypothesis_fit", "hypothesis_table", "identical_rows",
+           "noise_floor", "paper_accuracy", "paper_table"]
