@@ -11,14 +11,15 @@ const SIZE = 280;          // canvas pixels
 const STROKE = 18;         // pen width in canvas pixels: MNIST strokes are ~1/10 of a digit's height
 const SENT_SIDE = 140;     // the canvas averaged over 2 x 2 blocks: 19.6 kB per message
 const SEND_EVERY_MS = 100;
-const PREVIEW_PX = 140;    // the 28 x 28 preview, drawn 5 times larger
-const BARS_PX = 140;       // the height of the tallest bar
+const PREVIEW_PX = 112;    // the 28 x 28 preview, drawn 4 times larger
+const BARS_PX = 112;       // the height of the tallest bar
 
 const STYLE = `
 .nnl-draw-root { display: flex; flex-wrap: wrap; gap: 16px 24px; align-items: flex-start;
   font-family: var(--jp-ui-font-family, sans-serif); font-size: 13px;
   color: var(--jp-ui-font-color1, #222); }
 .nnl-draw-col { display: flex; flex-direction: column; gap: 6px; max-width: 100%; }
+.nnl-draw-seen { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .nnl-draw-canvas { width: ${SIZE}px; max-width: 100%; aspect-ratio: 1; touch-action: none;
   background: #fff; border: 2px solid #888; border-radius: 4px; cursor: crosshair;
   box-sizing: border-box; }
@@ -27,10 +28,10 @@ const STYLE = `
 .nnl-draw-message { max-width: ${SIZE}px; min-height: 2.6em; }
 .nnl-draw-preview { width: ${PREVIEW_PX}px; height: ${PREVIEW_PX}px; image-rendering: pixelated;
   border: 1px solid #888; background: #fff; }
-.nnl-draw-bars { display: flex; gap: 4px; align-items: flex-end; height: ${BARS_PX + 36}px; }
-.nnl-draw-barcol { display: flex; flex-direction: column; align-items: center; width: 20px; }
+.nnl-draw-bars { display: flex; gap: 3px; align-items: flex-end; height: ${BARS_PX + 36}px; }
+.nnl-draw-barcol { display: flex; flex-direction: column; align-items: center; width: 18px; }
 .nnl-draw-value { font-size: 10px; height: 14px; }
-.nnl-draw-track { height: ${BARS_PX}px; width: 16px; display: flex; align-items: flex-end;
+.nnl-draw-track { height: ${BARS_PX}px; width: 14px; display: flex; align-items: flex-end;
   background: #f0f0f0; }
 .nnl-draw-bar { width: 100%; background: #4a7ebb; }
 .nnl-draw-bar.nnl-draw-predicted { background: #e07b00; }
@@ -82,6 +83,7 @@ function buildBars(parent) {
 function render({ model, el }) {
   element("style", null, el, STYLE);
   const root = element("div", "nnl-draw-root", el);
+  root.dataset.sent = "0";
 
   const left = element("div", "nnl-draw-col", root);
   const canvas = element("canvas", "nnl-draw-canvas", left);
@@ -92,14 +94,18 @@ function render({ model, el }) {
   clear.type = "button";
   const message = element("div", "nnl-draw-message", left);
 
-  const middle = element("div", "nnl-draw-col", root);
-  element("div", "nnl-draw-caption", middle, "What the network sees (28 × 28)");
+  // What the network sees and what it answers stay side by side when the pad wraps.
+  const seen = element("div", "nnl-draw-seen", root);
+  const middle = element("div", "nnl-draw-col", seen);
+  middle.style.width = `${PREVIEW_PX + 2}px`;  // the caption wraps above the picture
+  element("div", "nnl-draw-caption", middle, "What the network sees, 28 × 28");
   const preview = element("canvas", "nnl-draw-preview", middle);
   preview.width = preview.height = 28;
   const pctx = preview.getContext("2d");
 
-  const right = element("div", "nnl-draw-col", root);
-  element("div", "nnl-draw-caption", right, "The ten outputs a^L");
+  const right = element("div", "nnl-draw-col", seen);
+  const caption = element("div", "nnl-draw-caption", right, "The ten outputs a");
+  element("sup", null, caption, "L");
   const { bars, cols } = buildBars(right);
 
   let seq = 0;            // number of the last message sent
@@ -112,6 +118,7 @@ function render({ model, el }) {
     lastSent = performance.now();
     const pixels = inkBytes(ctx);
     seq += 1;
+    root.dataset.sent = String(seq);  // for tests: answered once preview's data-seq reaches it
     model.send({ kind: "drawing", seq, side: SENT_SIDE }, undefined, [pixels.buffer]);
   }
 
@@ -122,9 +129,9 @@ function render({ model, el }) {
   }
 
   function point(event) {
-    const box = canvas.getBoundingClientRect();
-    return [(event.clientX - box.left) * (SIZE / box.width),
-            (event.clientY - box.top) * (SIZE / box.height)];
+    const box = canvas.getBoundingClientRect();  // minus the border: where the pixels are
+    return [(event.clientX - box.left - canvas.clientLeft) * (SIZE / canvas.clientWidth),
+            (event.clientY - box.top - canvas.clientTop) * (SIZE / canvas.clientHeight)];
   }
 
   function line(from, to) {
@@ -204,7 +211,8 @@ function render({ model, el }) {
       const v = outputs.length === 10 ? outputs[d] : 0;
       bar.style.height = `${Math.max(0, Math.min(1, v)) * 100}%`;
       bar.dataset.value = outputs.length === 10 ? v.toFixed(4) : "";
-      value.textContent = outputs.length === 10 ? v.toFixed(2).replace(/^0/, "") : "";
+      // ".97" fits above a bar; 1.00 would not, and reads as "1"
+      value.textContent = outputs.length !== 10 ? "" : v >= 0.995 ? "1" : v.toFixed(2).replace(/^0/, "");
       for (const e of [col, bar]) e.classList.toggle("nnl-draw-predicted", d === digit);
     });
   }
