@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 import time
 
-from labpage import PANEL, drag_slider, wait_until, widget
+from labpage import PANEL, count, drag_slider, looks, wait_until, widget
 
+TRAIN_SUBSET = 20_000  # lesson 6: images per epoch; with the most epochs, many seconds of training
+STOP_WITHIN_S = 1.0  # lesson 6 promises that Stop stops training within a second (reported, not asserted)
+STOP_DEADLINE_S = 15  # the test fails only if Stop is not heard at all: a loaded machine is slow
 MIN_TRACK_PX = 200  # a slider shorter than this cannot be set with the mouse to a useful precision
 MIN_PLOT_SCALE = 0.8  # a plot drawn smaller than this share of its size has unreadable labels
 
@@ -89,6 +92,57 @@ def kernel_says(page, code: str, timeout_ms: int = 60_000) -> str:
 
 TRAINING_THREADS = ("import threading; print(sum(t.name.startswith('nnlesson-run') "
                     "for t in threading.enumerate()))")
+
+
+def check_train_and_stop(page, n_train: int):
+    """Train on ``n_train`` images, watch the loss plot and progress move, then Stop it.
+
+    Returns a line of what was seen, for the test output.
+    """
+    n, train, stop = widget(page, "nnl-train-n"), widget(page, "nnl-train"), widget(page, "nnl-stop")
+    plot, bar, status = widget(page, "nnl-loss-plot"), widget(page, "nnl-progress"), widget(page, "nnl-status")
+    if count(page, ".nnl-train-epochs .noUi-handle"):
+        # Most epochs: a fast machine must not finish the run before Stop is pressed.
+        drag_slider(page, widget(page, "nnl-train-epochs"), 1.0)
+    set_number(page, n, n_train)
+    train.click()
+    started = time.monotonic()
+    # The lesson may start a run as soon as a setting changes; either way a run must be going.
+    wait_until(lambda: "training" in status.inner_text().lower(), 30,
+               lambda: f"the status to say training (it says {status.inner_text()!r})")
+    looks_seen, progress_seen = [looks(plot)], [progress_percent(bar)]
+
+    def moving():
+        # While it trains, the loss plot must redraw at least twice and the bar must advance.
+        look = looks(plot)
+        if look != looks_seen[-1]:
+            looks_seen.append(look)
+        progress_seen.append(progress_percent(bar))
+        # Advance: higher than at some earlier moment (the bar may still show the last run's
+        # 100 % for a moment after the status already says training).
+        return len(looks_seen) >= 3 and progress_seen[-1] > min(progress_seen)
+
+    wait_until(moving, 60, lambda: (
+        f"the loss plot to redraw twice and the progress bar to advance (redraws: "
+        f"{len(looks_seen) - 1}, progress seen: {sorted(set(progress_seen))[:8]}%, "
+        f"status {status.inner_text()!r})"))
+    pct_at_stop = progress_percent(bar)
+    assert pct_at_stop < 100 and "training" in status.inner_text().lower(), (
+        f"training on {n_train} images finished before Stop could be pressed "
+        f"({time.monotonic() - started:.1f} s): the test needs a bigger subset")
+    stop.click()
+    clicked = time.monotonic()
+    wait_until(lambda: "stop" in status.inner_text().lower(), STOP_DEADLINE_S,
+               lambda: f"the status to say stopped (it says {status.inner_text()!r})", interval_s=0.05)
+    took = time.monotonic() - clicked
+    if took > STOP_WITHIN_S:  # speed is for benchmarks; a slow Stop is worth a line in the log
+        print(f"note: Stop took {took:.2f} s to show, more than lesson 6's {STOP_WITHIN_S} s")
+    after = stays_still(lambda: progress_percent(bar), 1.5)
+    assert len(set(after)) == 1, f"the progress bar still moves after Stop: {after}"
+    assert after[0] < 100, "the progress bar is full: training was not stopped"
+    return (f"trained on {n_train} images for {clicked - started:.1f} s, loss plot redrew "
+            f"{len(looks_seen) - 1}x, progress {min(progress_seen):.1f}% -> {pct_at_stop:.1f}%, "
+            f"stopped in {took:.2f} s at {after[0]:.1f}%: {status.inner_text()!r}")
 
 
 def start_long_run(page):

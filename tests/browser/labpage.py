@@ -21,17 +21,31 @@ RAW_WIDGET_REPR = re.compile(
     r"Button|HTML|Label|Output|IntText|FloatText|Text|Dropdown|FloatProgress|IntProgress|"
     r"Checkbox|ToggleButtons|RadioButtons|Play|Tab|Accordion|interactive)"
     r"\((\)|\w+=)", re.M)  # a widget's repr has keyword arguments: not matplotlib's Text(0.5, ...)
+# A rendered widget view: every ipywidgets view has the class jupyter-widgets; an anywidget view
+# (lesson 8's drawing pad) has none, but carries the nnl- class the lesson gave it.
+WIDGET_VIEW = '.jupyter-widgets, .lm-Widget[class*="nnl-"]'
 # An error output: IPython's traceback, or the short form for SyntaxError and friends.
 ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b.*", re.M)
 
 
-def open_notebook(page, server, rel_path: str, timeout_ms: int = 90_000):
-    """Open ``rel_path`` in a fresh workspace and wait until its kernel is idle.
+def notebook_url(server, rel_path: str, ui: str = "lab") -> str:
+    """Where a learner opens ``rel_path``: JupyterLab (``ui="lab"``) or Notebook 7 (``"notebook"``).
 
-    A fresh workspace (``?reset``) means no other tab is restored. Run All before the kernel is
-    ready does nothing, so this waits for the kernel's name and an idle status in the toolbar.
+    In JupyterLab, a fresh workspace (``?reset``) means no other tab is restored. Notebook 7
+    shows one notebook per browser tab, at /notebooks/<path>; the same server serves both.
     """
-    url = f"{server.url}/lab/workspaces/nnl-{uuid.uuid4().hex[:12]}/tree/{rel_path}?reset&token={server.token}"
+    if ui == "notebook":
+        return f"{server.url}/notebooks/{rel_path}?token={server.token}"
+    return f"{server.url}/lab/workspaces/nnl-{uuid.uuid4().hex[:12]}/tree/{rel_path}?reset&token={server.token}"
+
+
+def open_notebook(page, server, rel_path: str, timeout_ms: int = 90_000, ui: str = "lab"):
+    """Open ``rel_path`` (see :func:`notebook_url`) and wait until its kernel is idle.
+
+    Run All before the kernel is ready does nothing, so this waits for the kernel's name and an
+    idle status in the toolbar (Notebook 7 has the same toolbar items as JupyterLab).
+    """
+    url = notebook_url(server, rel_path, ui)
     page.goto(url)
     page.wait_for_selector(f"{PANEL} .jp-Notebook", timeout=timeout_ms)
     page.wait_for_function(
@@ -91,16 +105,18 @@ def wait_for_widgets(page, timeout_ms: int = 60_000):
     """Wait until every widget output has rendered a view (or shown its error).
 
     The kernel is idle before the front end has fetched the widget models, so this waits on the
-    DOM: a widget output is done once it holds a ``.jupyter-widgets`` element or an error text.
-    One stuck at "Loading widget..." times out: the learner would see no widget either.
+    DOM: a widget output is done once it holds a ``.jupyter-widgets`` element (every ipywidgets
+    view has one), a view the lesson tagged with an ``nnl-`` class (an anywidget view, such as
+    lesson 8's drawing pad, has no ``.jupyter-widgets``) or an error text. One stuck at
+    "Loading widget..." times out: the learner would see no widget either.
     """
     page.wait_for_function(
-        """([panel, err]) => {
+        """([panel, err, view]) => {
             const outs = [...document.querySelectorAll(panel + ' .jp-OutputArea-output')]
                 // widget views carry no mime-type attribute; a view of no model hides itself
                 .filter(o => !o.dataset.mimeType && !o.classList.contains('lm-mod-hidden'));
-            return outs.every(o => o.querySelector('.jupyter-widgets') || o.textContent.includes(err));
-        }""", arg=[PANEL, WIDGET_ERROR], timeout=timeout_ms, polling=250)
+            return outs.every(o => o.querySelector(view) || o.textContent.includes(err));
+        }""", arg=[PANEL, WIDGET_ERROR, WIDGET_VIEW], timeout=timeout_ms, polling=250)
 
 
 def prompts(page) -> list[str]:

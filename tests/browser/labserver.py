@@ -52,6 +52,10 @@ c.LabApp.check_for_updates_class = "jupyterlab.handlers.announcements.NeverCheck
 # window.jupyterapp: lets a test ask the notebook's kernel what no page shows (labdashboard.py).
 c.LabApp.expose_app_in_browser = True
 '''
+# The same for Notebook 7 (``/notebooks/<path>``, served by the same server).
+NOTEBOOK_CONFIG = '''\
+c.JupyterNotebookApp.expose_app_in_browser = True
+'''
 
 
 def free_port() -> int:
@@ -108,6 +112,7 @@ class LabServer:
         (dirs["config"] / "jupyter_server_config.py").write_text(
             SERVER_CONFIG.replace("{checkpoints!r}", repr(str(dirs["checkpoints"]))))
         (dirs["config"] / "jupyter_lab_config.py").write_text(LAB_CONFIG)
+        (dirs["config"] / "jupyter_notebook_config.py").write_text(NOTEBOOK_CONFIG)
         for plugin, values in LAB_SETTINGS.items():
             path = dirs["settings"] / f"{plugin}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)

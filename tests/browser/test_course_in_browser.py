@@ -7,88 +7,32 @@ each notebook goes to screenshots/ (or NNLESSON_SCREENSHOTS).
 """
 from __future__ import annotations
 
-import json
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from labcourse import Course, screenshots_dir
-from labdashboard import (TRAINING_THREADS, kernel_says, layout_figures, layout_problems,
-                          measure_layout, progress_percent, run_number, screenshot_output,
-                          set_number, show_file_browser, start_long_run, status, stays_still,
-                          type_into)
-from labpage import (PANEL, count, drag_slider, log_console_errors, looks, problems, prompts,
+from labcourse import (NOTEBOOKS_DIR, Course, cells_raising_on_purpose, check_runs_clean, lesson,
+                       screenshots_dir, shown_on_failure)
+from labdashboard import (TRAIN_SUBSET, TRAINING_THREADS, check_train_and_stop, kernel_says, layout_figures,
+                          layout_problems, measure_layout, progress_percent, run_number,
+                          screenshot_output, set_number, show_file_browser, start_long_run,
+                          status, stays_still, type_into)
+from labdraw import check_pad, pad_layout_problems
+from labpage import (PANEL, drag_slider, log_console_errors, looks, problems, prompts,
                      slider_value, wait_until, widget)
 from labserver import LabServer
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))  # at collection time: new lessons join as they land
-STOP_WITHIN_S = 1.0  # lesson 6 promises that Stop stops training within a second (reported, not asserted)
-STOP_DEADLINE_S = 15  # the test fails only if Stop is not heard at all: a loaded machine is slow
-TRAIN_SUBSET = 20_000  # lesson 6: images per epoch; with the most epochs, many seconds of training
-
-
-def uses_widgets(path) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return "ipywidgets" in text or "interact" in text
-
-
-def cells_raising_on_purpose(path) -> set[int]:
-    """Indexes of the cells tagged ``raises-exception`` (shown errors that nbval accepts too)."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return {i for i, c in enumerate(cells) if "raises-exception" in c.get("metadata", {}).get("tags", [])}
 
 
 @pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_clean(course, nb):
     """Run All finishes; no cell shows an error; every widget renders as a widget."""
-    run = course.run(nb)
-    assert not run.failure, f"{run.failure}\n{run.report()}"
-    found = problems(run.page, errors_expected_in=cells_raising_on_purpose(nb))
-    # "[ ]:" never ran (an error stops Run All); collapsed solution cells show no prompt at all.
-    not_run = [f"code cell {i} {p}" for i, p in enumerate(prompts(run.page)) if p in ("[ ]:", "[*]:")]
-    if not_run:
-        found.append(f"code cells that never ran: {', '.join(not_run)}")
-    assert not found, f"{run.rel} as a learner sees it after Run All:\n" + "\n".join(found) + \
-        "\n" + run.report()
-    if uses_widgets(nb):
-        n = count(run.page, ".jupyter-widgets")
-        assert n > 0, f"{run.rel} uses ipywidgets but no widget is on the page\n{run.report()}"
-    print(f"screenshot: {run.screenshot()}")
-    # Last, because reading the log console opens it (and it then shows in later screenshots).
-    logged = log_console_errors(run.page)
-    assert not logged, f"{run.rel}: errors outside any cell during Run All:\n" + "\n".join(logged)
+    check_runs_clean(course.run(nb))
 
 
 # --- Interactions -------------------------------------------------------------------------
-
-def lesson(course, name: str):
-    """The lesson's run (reused from its Run All test); skips only while the file is missing."""
-    path = NOTEBOOKS_DIR / name
-    if not path.exists():
-        pytest.skip("notebook not written yet")
-    run = course.run(path)
-    assert not run.failure, f"{run.failure}\n{run.report()}"
-    return run
-
-
-@contextmanager
-def shown_on_failure(run):
-    """Turn any failure inside into an AssertionError with a screenshot and the page's errors.
-
-    On success, also checks that the interaction raised nothing in a widget callback: such a
-    traceback shows in no cell, only in JupyterLab's log console.
-    """
-    try:
-        yield
-        logged = log_console_errors(run.page)
-        assert not logged, "a widget callback raised:\n" + "\n".join(logged)
-    except Exception as e:
-        raise AssertionError(f"{type(e).__name__}: {e}\n{run.report()}") from e
-
 
 def drag_to_other_end(page, slider):
     """Drag to whichever end of the slider is further from the handle: the biggest change."""
@@ -150,57 +94,6 @@ def test_lesson5_gradient_check_epsilon_slider(course):
         changes("the gradient-check message", lambda: message.inner_text(), msg_before)
     print(f"eps {eps_before} -> {eps_after}: {message.inner_text()!r}; "
           f"screenshot: {run.screenshot('interaction')}")
-
-
-def check_train_and_stop(page, n_train: int):
-    """Train on ``n_train`` images, watch the loss plot and progress move, then Stop it.
-
-    Returns a line of what was seen, for the test output.
-    """
-    n, train, stop = widget(page, "nnl-train-n"), widget(page, "nnl-train"), widget(page, "nnl-stop")
-    plot, bar, status = widget(page, "nnl-loss-plot"), widget(page, "nnl-progress"), widget(page, "nnl-status")
-    if count(page, ".nnl-train-epochs .noUi-handle"):
-        # Most epochs: a fast machine must not finish the run before Stop is pressed.
-        drag_slider(page, widget(page, "nnl-train-epochs"), 1.0)
-    set_number(page, n, n_train)
-    train.click()
-    started = time.monotonic()
-    # The lesson may start a run as soon as a setting changes; either way a run must be going.
-    wait_until(lambda: "training" in status.inner_text().lower(), 30,
-               lambda: f"the status to say training (it says {status.inner_text()!r})")
-    looks_seen, progress_seen = [looks(plot)], [progress_percent(bar)]
-
-    def moving():
-        # While it trains, the loss plot must redraw at least twice and the bar must advance.
-        look = looks(plot)
-        if look != looks_seen[-1]:
-            looks_seen.append(look)
-        progress_seen.append(progress_percent(bar))
-        # Advance: higher than at some earlier moment (the bar may still show the last run's
-        # 100 % for a moment after the status already says training).
-        return len(looks_seen) >= 3 and progress_seen[-1] > min(progress_seen)
-
-    wait_until(moving, 60, lambda: (
-        f"the loss plot to redraw twice and the progress bar to advance (redraws: "
-        f"{len(looks_seen) - 1}, progress seen: {sorted(set(progress_seen))[:8]}%, "
-        f"status {status.inner_text()!r})"))
-    pct_at_stop = progress_percent(bar)
-    assert pct_at_stop < 100 and "training" in status.inner_text().lower(), (
-        f"training on {n_train} images finished before Stop could be pressed "
-        f"({time.monotonic() - started:.1f} s): the test needs a bigger subset")
-    stop.click()
-    clicked = time.monotonic()
-    wait_until(lambda: "stop" in status.inner_text().lower(), STOP_DEADLINE_S,
-               lambda: f"the status to say stopped (it says {status.inner_text()!r})", interval_s=0.05)
-    took = time.monotonic() - clicked
-    if took > STOP_WITHIN_S:  # speed is for benchmarks; a slow Stop is worth a line in the log
-        print(f"note: Stop took {took:.2f} s to show, more than lesson 6's {STOP_WITHIN_S} s")
-    after = stays_still(lambda: progress_percent(bar), 1.5)
-    assert len(set(after)) == 1, f"the progress bar still moves after Stop: {after}"
-    assert after[0] < 100, "the progress bar is full: training was not stopped"
-    return (f"trained on {n_train} images for {clicked - started:.1f} s, loss plot redrew "
-            f"{len(looks_seen) - 1}x, progress {min(progress_seen):.1f}% -> {pct_at_stop:.1f}%, "
-            f"stopped in {took:.2f} s at {after[0]:.1f}%: {status.inner_text()!r}")
 
 
 @pytest.mark.notebook("06_training_mnist.ipynb")
@@ -429,3 +322,27 @@ def test_lesson5_backprop_pick_a_digit_then_step_fast(course):
         assert "Step 6" not in " ".join(stays_still(lambda: message.inner_text(), 1.0))
     print(f"digit {digit_before} -> {digit_after}: {said!r}; "
           f"screenshot: {run.screenshot('backprop')}")
+
+
+@pytest.mark.notebook("08_beyond_the_paper.ipynb")
+def test_lesson8_draw_a_digit_with_the_mouse(course):
+    """Lesson 8's pad, at 1280 and 800 px with the file browser open (the narrowest notebook):
+    it fits, and strokes drawn with the mouse update the preview and the bars; a clean vertical
+    stroke reads 1; Clear empties it; fast strokes do not confuse it (labdraw.check_pad)."""
+    run = lesson(course, "08_beyond_the_paper.ipynb")
+    page, seen = run.page, []
+    with shown_on_failure(run):
+        try:
+            for width, file_browser in LAYOUTS:
+                page.set_viewport_size({"width": width, "height": 900})
+                show_file_browser(page, file_browser)
+                found, measured = pad_layout_problems(page)
+                where = f"{width} px, file browser {'open' if file_browser else 'closed'}"
+                assert not found, f"{where}: " + "; ".join(found) + f"\n{measured}"
+                if file_browser:
+                    picture = screenshots_dir() / f"{run.path.stem}-draw-{width}.png"
+                    seen.append(f"{where}: {check_pad(page, picture)}; picture: {picture}")
+        finally:
+            page.set_viewport_size({"width": 1280, "height": 900})
+            show_file_browser(page, True)
+    print("\n".join(seen))
