@@ -79,24 +79,36 @@ def collapse_note(net, X):
     No digit is more than 11.35 % of MNIST's test images, so a network that reads its input gives
     each answer about a tenth of the time (healthy networks, even at 50 % accuracy, were measured
     giving no answer more than a third of the time). One answer for half the images or more means
-    the input hardly matters any more. Two causes end there, both near 10 % accuracy, and the
-    outputs a^L tell them apart:
-      * collapsed: most a^L_i within 0.001 of 0 or 1, where sigma' ~ 0 and no gradient is left
-        (lesson 6's measure; 87 to 100 % of them in networks collapsed at rates of 10 to 100);
-      * hardly learned (a tiny rate, too few steps): outputs not saturated (0 to 4 % measured).
+    the input hardly matters any more. Two causes end there, both near 10 % accuracy:
+      * collapsed, where no gradient gets through: most outputs a^L_i within 0.001 of 0 or 1
+        (lesson 6's measure; 87 to 100 % of them in quadratic networks collapsed at rates of 10
+        to 100), or, for a cost without sigma' at the output such as cross-entropy, most of the
+        last hidden layer saturated, sigma' < 0.01 (95 to 100 % measured at rate 20; 15 % for
+        the N(0, 1) start that has not moved; lesson 8);
+      * hardly learned (a tiny rate, too few steps): neither.
     """
-    counts, saturated = np.zeros(net.sizes[-1], dtype=np.int64), 0
-    for a in outputs(net, np.asarray(X)):
+    counts, pinned, saturated = np.zeros(net.sizes[-1], dtype=np.int64), 0, 0
+    step = chunk_columns(net.sizes, net.dtype, np.shape(X)[1])
+    for k in range(0, np.shape(X)[1], step):
+        *_, hidden, a = net.activations(np.asarray(X[:, k:k + step]))
         counts += np.bincount(np.argmax(a, axis=0), minlength=len(counts))
-        saturated += np.count_nonzero((a < 1e-3) | (a > 1 - 1e-3))
-    digit, share = int(np.argmax(counts)), counts.max() / max(1, counts.sum())
-    saturated /= max(1, counts.sum() * len(counts))
+        pinned += np.count_nonzero((a < 1e-3) | (a > 1 - 1e-3))
+        saturated += np.count_nonzero(hidden * (1 - hidden) < 0.01) if net.L > 1 else 0
+    n = max(1, counts.sum())
+    digit, share = int(np.argmax(counts)), counts.max() / n
+    pinned, saturated = pinned / (n * len(counts)), saturated / (n * net.sizes[-2])
     if share < 0.5:
         return None
-    if saturated >= 0.5:
-        return (f"the network has collapsed: it answers {digit} for {share:.0%} of test images; "
-                f"{saturated:.0%} of its outputs are within 0.001 of 0 or 1, where sigma' ~ 0 and "
-                f"learning stops; the learning rate is probably too large (lessons 6 and 7 show why)")
+    said = f"the network has collapsed: it answers {digit} for {share:.0%} of test images; "
+    if pinned >= 0.5:
+        why = ("where sigma' ~ 0 and learning stops" if net.cost_name == "quadratic"
+               else "the same for every image")
+        return (said + f"{pinned:.0%} of its outputs are within 0.001 of 0 or 1, {why}; the "
+                f"learning rate is probably too large (lessons 6 and 7 show why)")
+    if net.L > 1 and saturated >= 0.9:
+        return (said + f"{saturated:.0%} of its last hidden layer is saturated (sigma' < 0.01), "
+                f"where no gradient gets through; the learning rate is probably too large "
+                f"(lesson 8 shows why)")
     return (f"the network answers {digit} for {share:.0%} of test images, without saturating: it "
             f"has hardly learned; the learning rate is probably too small or the training too "
             f"short (lesson 3 shows why)")

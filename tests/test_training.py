@@ -378,3 +378,19 @@ def test_lr_decay_steps_epoch_e_at_lr_over_1_plus_e_over_k(mnist, k):
         np.testing.assert_allclose(trained.W[l], by_hand.W[l], rtol=0, atol=1e-12)
     with pytest.raises(AssertionError):
         np.testing.assert_allclose(trained.W[1], off_by_one.W[1], rtol=0, atol=1e-9)
+
+
+def test_a_collapsed_cross_entropy_network_is_not_called_untrained(mnist):
+    """Cross-entropy has no sigma' at the output, so at a learning rate of 20 (one epoch, batch
+    20, the scaled start) its network collapses another way: its last hidden layer saturates,
+    and its softmax outputs may stay unsaturated. That is still a rate too large, not one too
+    small (lesson 8). Whichever way a run ends, it must be called a collapse."""
+    net = Network(seed=0, cost="cross-entropy", output="softmax")
+    train(net, mnist, batch_size=20, lr=20, seed=0)
+    note = collapse_note(net, mnist.X_test)
+    assert note.startswith("the network has collapsed: it answers "), note
+    assert "too large" in note and "sigma' ~ 0 and learning stops" not in note
+    # and a cross-entropy network that has hardly moved is still told apart
+    slow = Network(seed=0, cost="cross-entropy", output="softmax")
+    train(slow, mnist.subset(3000, 2000), batch_size=10, lr=1e-4, seed=0)
+    assert "hardly learned" in collapse_note(slow, mnist.X_test[:, :2000])
