@@ -126,7 +126,10 @@ LAYOUT = """([panel, pad]) => {
     const parts = {};
     for (const name of ['canvas', 'clear', 'preview', 'bars', 'message'])
         parts[name] = box(root.querySelector('.nnl-draw-' + name));
-    return {area: {left: area.left, right: area.right}, parts};
+    // a label wider than its bar's column runs into its neighbour's
+    const cut = [...root.querySelectorAll('.nnl-draw-value')]
+        .filter(e => box(e).width > box(e.parentElement).width + 0.5).map(e => e.textContent);
+    return {area: {left: area.left, right: area.right}, parts, cut};
 }"""
 
 
@@ -154,6 +157,8 @@ def pad_layout_problems(page) -> tuple[list[str], dict]:
             dy = min(p["bottom"], q["bottom"]) - max(p["top"], q["top"])
             if dx > 1 and dy > 1:
                 found.append(f"{a} and {b} overlap by {dx:.0f} x {dy:.0f} px")
+    if m["cut"]:
+        found.append(f"output labels wider than their bars: {m['cut']}")
     if round(parts["canvas"]["width"]) != CANVAS_PX:
         found.append(f"the canvas is {parts['canvas']['width']:.0f} px wide, not {CANVAS_PX}")
     return found, m
@@ -187,6 +192,8 @@ def check_pad(page, picture=None) -> str:
     blank = {"canvas": looks(canvas), "preview": looks(preview), "bars": looks(bars)}
 
     one = draw_and_read(page, vertical_bar)
+    found, measured = pad_layout_problems(page)  # again, now that the bars have labels
+    assert not found, "reading a 1: " + "; ".join(found) + f"\n{measured}"
     assert one["prediction"] == "1", f"a clean vertical stroke is read as {one['prediction']}: {one}"
     drawn = {"canvas": looks(canvas), "preview": looks(preview), "bars": looks(bars)}
     unchanged = [name for name in blank if drawn[name] == blank[name]]
