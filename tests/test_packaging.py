@@ -26,3 +26,18 @@ def test_environment_yml_matches_pyproject():
     conda = names(conda) - {"python", "pip"}
     assert conda == pip
     assert "-e ." in (ROOT / "environment.yml").read_text()
+
+
+def test_every_data_file_the_package_reads_is_shipped():
+    """A file beside the modules (the paper's tables, the hypotheses' CSVs, the drawing pad's
+    JavaScript) reaches a user's install only if pyproject's package-data names it; one left out
+    works here, in the source tree, and breaks after `pip install`."""
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["nnlesson"]
+    package = ROOT / "nnlesson"
+    data = [p for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+            and "__pycache__" not in p.parts]
+    assert any(p.suffix == ".js" for p in data) and any(p.suffix == ".csv" for p in data)
+    unshipped = [str(p.relative_to(package)) for p in data
+                 if not any(p.relative_to(package).match(g) for g in globs)]
+    assert not unshipped, f"add to [tool.setuptools.package-data] in pyproject.toml: {unshipped}"
