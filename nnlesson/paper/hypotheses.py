@@ -48,7 +48,7 @@ class Hypothesis:
     bias_y0: bool = False       # dC/db^L uses a^L - y_0
     sigma_z0: bool = False      # row 1 of dC/dW^L uses sigma'(z_0^L)
     cost_over_n: bool = False   # C_t divided by the number of outputs n
-    mean_over: str = "m"        # the batch gradient is the sum divided by "m", "m-1" or "1"
+    mean_over: str = "m"        # the batch's gradient sum over "m", "m-1", "1" or "n" (outputs)
     recursion: str = "sum of products"  # or "product of sums"
     notes: tuple = field(default=())
 
@@ -72,15 +72,15 @@ class Hypothesis:
         return ([np.arange(k, min(k + batch_size, n)) for k in range(0, n, batch_size)]
                 for _ in range(epochs))
 
-    def divisor(self, m):
-        """What the sum of a batch's m per-example gradients is divided by."""
-        return {"m": m, "m-1": max(m - 1, 1), "1": 1}[self.mean_over]
+    def divisor(self, m, n):
+        """What the sum of a batch's m per-example gradients is divided by (n: outputs)."""
+        return {"m": m, "m-1": max(m - 1, 1), "1": 1, "n": n}[self.mean_over]
 
     def output_deltas(self, a_L, Y, lr, m):
         """(for dC/dW^L, for dC/db^L, carried back): each lr times dC_t/dz^L / divisor, per
         example. Correct training uses delta^L = 2 (a^L - y) o sigma'(z^L) for all three; the
         arithmetic is then exactly the stack's before hypotheses existed."""
-        scale = lr * (2.0 / self.divisor(m))
+        scale = lr * (2.0 / self.divisor(m, a_L.shape[-2]))
         if self.cost_over_n:
             scale = scale / a_L.shape[-2]
         s_prime = a_L * (1.0 - a_L)
@@ -140,6 +140,12 @@ HYPOTHESES = {h.name: h for h in [
        "network), so they are read as L-j+1, h as j - 1: dC/da_k^(l-1) = (sum_i w^l_(i,k) "
        "sigma'(z^l_i)) (sum_i dC/da^l_i). It starts at dC/da^(L-2): the paper gives dC/da^(L-1) "
        "separately, correctly, as the recursion's base case.", recursion="product of sums"),
+    _h("matrix_slips", "the many-neuron section's formulas all as printed (a combination)",
+       "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0);  sigma'[z_0^L; z_0^L; ...];  dC_t/da_k^(L-j) = "
+       "sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
+       "y0_in_bias, sigma_z0 and product_of_sums at once, each read as above: what a program "
+       "typed from the matrix formulas line by line would do.",
+       bias_y0=True, sigma_z0=True, recursion="product of sums"),
     _h("uniform01", "every weight and bias drawn from U(0, 1), as Java's Math.random() gives",
        "\"To start this process all the weights and biases are set randomly.\"",
        "The paper does not say how; Math.random() is Java's plainest random number: [0, 1).",
@@ -149,8 +155,9 @@ HYPOTHESES = {h.name: h for h in [
        "2 Math.random() - 1: the plainest start centred on 0.", start="uniform11"),
     _h("pixels_255", "pixels left as 0..255 instead of scaled to 0..1",
        "\"the value of the pixel would be equal to the activation of the first layer's neurons\"",
-       "MNIST stores pixels as bytes 0..255; the paper never says it divides them by 255 (here "
-       "255 times our [0, 1] values, integers to float32 rounding).", pixels=255.0),
+       "MNIST stores pixels as bytes 0..255 and the paper never says it divides them by 255 "
+       "(though the same paragraph says an activation ranges from 0 to 1). Here 255 times our "
+       "[0, 1] values: the integers, to float32 rounding.", pixels=255.0),
     _h("no_shuffle", "the images in the file's order every epoch, never shuffled",
        "\"a subgroup of the training examples is selected and the gradient for it, is "
        "calculated\"",
@@ -162,6 +169,11 @@ HYPOTHESES = {h.name: h for h in [
        "Read as the sum of the batch's per-example gradients (a step m times the mean's). The "
        "paper's own \"every gradient for each training example must be averaged\" argues "
        "against it; it is tested because a program easily forgets to divide.", mean_over="1"),
+    _h("sum_over_n", "the batch's gradient sum divided by n = 10, the number of outputs",
+       "dC/dw^L = 1/n sum_{k=0}^{n} dC_k/dw^L  (n, a few lines earlier, is the number of outputs)",
+       "n is read as the n the paper had just defined, the number of output neurons, so the sum "
+       "of the m examples' gradients is divided by 10 whatever the batch size: steps m/10 times "
+       "the mean's (half at batch 5, ten times at batch 100).", mean_over="n"),
 ]}
 OURS = HYPOTHESES["ours"]
 
