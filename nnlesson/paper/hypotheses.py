@@ -49,7 +49,7 @@ class Hypothesis:
     sigma_z0: bool = False      # row 1 of dC/dW^L uses sigma'(z_0^L)
     cost_over_n: bool = False   # C_t divided by the number of outputs n
     mean_over: str = "m"        # the batch's gradient sum over "m", "m-1", "1" or "n" (outputs)
-    recursion: str = "sum of products"  # or "product of sums"
+    recursion: str = "sum of products"  # or "product of sums" (below L-1), "product of sums, all"
     notes: tuple = field(default=())
 
     def network(self, sizes, init, seed, dtype):
@@ -77,9 +77,10 @@ class Hypothesis:
         return {"m": m, "m-1": max(m - 1, 1), "1": 1, "n": n}[self.mean_over]
 
     def output_deltas(self, a_L, Y, lr, m):
-        """(for dC/dW^L, for dC/db^L, carried back): each lr times dC_t/dz^L / divisor, per
-        example. Correct training uses delta^L = 2 (a^L - y) o sigma'(z^L) for all three; the
-        arithmetic is then exactly the stack's before hypotheses existed."""
+        """(for dC/dW^L, for dC/db^L, carried back, g): the first three lr times dC_t/dz^L /
+        divisor, per example. Correct training uses delta^L = 2 (a^L - y) o sigma'(z^L) for all
+        three; the arithmetic is then exactly the stack's before hypotheses existed. g is
+        dC/da^L on the same scale where the recursion needs it (else None)."""
         scale = lr * (2.0 / self.divisor(m, a_L.shape[-2]))
         if self.cost_over_n:
             scale = scale / a_L.shape[-2]
@@ -95,11 +96,13 @@ class Hypothesis:
             d_W[..., 1:2, :] = (a_L[..., 1:2, :] - Y[..., 1:2, :]) * s_prime[..., 0:1, :] * scale
         if self.bias_y0:
             d_b = (a_L - Y[..., :1, :]) * s_prime * scale
-        return d_W, d_b, delta
+        g = (a_L - Y) * scale if self.recursion == "product of sums, all" else None
+        return d_W, d_b, delta, g
 
     def dC_da(self, W, delta, a, g):
         """dC/da^(l-1) from layer l: W^l its weights, delta the error dC/dz^l, a = a^l and
-        g = dC/da^l (None for l = L). Correct: (W^l)^T delta^l, a sum of products."""
+        g = dC/da^l (None where the rule does not need it). Correct: (W^l)^T delta^l, a sum of
+        products."""
         W_T = np.swapaxes(W, -1, -2)
         if self.recursion == "sum of products" or g is None:
             return W_T @ delta
@@ -140,6 +143,11 @@ HYPOTHESES = {h.name: h for h in [
        "network), so they are read as L-j+1, h as j - 1: dC/da_k^(l-1) = (sum_i w^l_(i,k) "
        "sigma'(z^l_i)) (sum_i dC/da^l_i). It starts at dC/da^(L-2): the paper gives dC/da^(L-1) "
        "separately, correctly, as the recursion's base case.", recursion="product of sums"),
+    _h("product_of_sums_all", "the recursion as a product of two sums at every layer, L-1 too",
+       "dC_t/da_k^(L-j) = sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
+       "As product_of_sums, but the general formula is used for j = 1 as well, with dC/da^L = "
+       "2(a^L - y), instead of the paper's separate (correct) dC/da^(L-1).",
+       recursion="product of sums, all"),
     _h("matrix_slips", "the many-neuron section's formulas all as printed (a combination)",
        "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0);  sigma'[z_0^L; z_0^L; ...];  dC_t/da_k^(L-j) = "
        "sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",

@@ -20,7 +20,9 @@ What the grids say (``fit_report()``): correct training, ours, follows the paper
 worse; product_of_sums, the recursion as the paper prints it, brings the mean difference from
 17.1 to 8.0 points and the mean signed difference from +16 to +1 (r = 0.87; at seed 1: 8.9 and
 +2.3). Its own seed-to-seed difference is 5.1 points overall and 4.1 at lr 1.0, where ours is 1.1
-and the paper's two runs 7.4: it is also about as noisy as the paper.
+and the paper's two runs 7.4: it is also about as noisy as the paper. Read so that dC/da^(L-1)
+is a product of sums too (product_of_sums_all), instead of the paper's separate, correct base
+case, it collapses almost everywhere (31 points below the paper).
 
 The comparison is over the paper's whole table, 20 x 40 cells: the learning rate 1.0 has a
 column in each of the paper's figures, and both are compared with our one network at 1.0, so

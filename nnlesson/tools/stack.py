@@ -102,8 +102,8 @@ class Stack:
         """
         a, L = self.activations(X), self.L
         # what dC/dW^L, dC/db^L and the error carried back use: delta^L all three, when correct
-        d_W, d_b, delta = self.rule.output_deltas(a[L], Y, lr, X.shape[1])
-        g = None  # dC/da^l (times lr), kept for a rule whose recursion needs it
+        # g: dC/da^l (times lr), kept only for a rule whose recursion needs it
+        d_W, d_b, delta, g = self.rule.output_deltas(a[L], Y, lr, X.shape[1])
         for l in range(L, 0, -1):
             step_W = _times(d_W, _T(a[l - 1]))
             step_b = d_b.sum(axis=2, keepdims=True)
