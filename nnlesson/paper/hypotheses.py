@@ -20,19 +20,23 @@ A hypothesis is a few switches, each a hook of the stacked trainer (``tools/stac
 Every hook works on one network (arrays (n, m)) and on a stack of R networks ((R, n, m)) alike:
 neurons are always axis -2 and examples axis -1. Where a slip cannot be executed literally (a
 sum over an example that does not exist, a weight matrix of the wrong shape), the hypothesis
-takes the nearest executable reading, and its docstring says which.
+takes the nearest executable reading, and its ``reading`` says which. Two grids combine
+readings and say so: matrix_slips, and product_of_sums_all (a second reading of one slip).
+
+Worth knowing when reading the results: the paper's own summary of backpropagation ("In
+summary: ...") prints the last layer's two gradients correctly and the recursion as a product of
+two sums, with dC/da^(L-1) given separately and correctly. Executed as printed (the
+recursion's layer index read as the shapes require), that summary
+is exactly the hypothesis product_of_sums.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..network import Network
 from ..training import batch_order as shuffled_order
-
-STARTS = ("uniform01", "uniform11")  # the starts a hypothesis may draw itself (Network has the rest)
-
 
 @dataclass(frozen=True)
 class Hypothesis:
@@ -50,7 +54,6 @@ class Hypothesis:
     cost_over_n: bool = False   # C_t divided by the number of outputs n
     mean_over: str = "m"        # the batch's gradient sum over "m", "m-1", "1" or "n" (outputs)
     recursion: str = "sum of products"  # or "product of sums" (below L-1), "product of sums, all"
-    notes: tuple = field(default=())
 
     def network(self, sizes, init, seed, dtype):
         """The starting network: ``Network(sizes, init, seed, dtype)``, or this hypothesis's own
