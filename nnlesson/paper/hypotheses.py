@@ -26,8 +26,8 @@ readings and say so: matrix_slips, and product_of_sums_all (a second reading of 
 Worth knowing when reading the results: the paper's own summary of backpropagation ("In
 summary: ...") prints the last layer's two gradients correctly and the recursion as a product of
 two sums, with dC/da^(L-1) given separately and correctly. Executed as printed (the
-recursion's layer index read as the shapes require), that summary
-is exactly the hypothesis product_of_sums.
+recursion's layer index read as the shapes require), that summary is exactly the hypothesis
+product_of_sums.
 """
 from __future__ import annotations
 
