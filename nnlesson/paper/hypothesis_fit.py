@@ -146,8 +146,8 @@ def fit_report(fits=None, floors=None):
     line at most 95 characters (a notebook's width). ``floors``: NoiseFloor per grid of SEED_1."""
     fits = hypothesis_fit() if fits is None else fits
     floors = {name: noise_floor(name) for name in SEED_1} if floors is None else floors
-    lines = [f"{'grid':<16} {'r':>5} {'|diff|':>7} {'diff':>7}   (diff: grid minus paper, points)"]
-    lines += [f"{f.name:<16} {f.correlation:5.2f} {f.mean_abs:7.2f} {f.mean_signed:+7.2f}"
+    lines = [f"{'grid':<20} {'r':>5} {'|diff|':>7} {'diff':>7}   (diff: grid minus paper, points)"]
+    lines += [f"{f.name:<20} {f.correlation:5.2f} {f.mean_abs:7.2f} {f.mean_signed:+7.2f}"
               for f in sorted(fits, key=lambda f: f.mean_abs)]
     for name, floor in floors.items():
         lines.append(f"noise floor, {name} seed 0 vs seed 1: r = {floor.seeds_correlation:.2f}, "
