@@ -500,3 +500,26 @@ def test_a_new_dashboard_stops_the_old_ones(mnist, made):
 def test_the_learning_rate_is_read_to_two_figures(dash):
     dash.set(lr=10 ** 0.6)  # 3.98..., a slider position near 4
     assert dash.settings().lr == 4.0
+
+
+@pytest.mark.parametrize("stopped_first", [False, True])
+def test_a_number_typed_then_train_heard_after_the_click_gives_one_run(dash, stopped_first):
+    """The browser may send a typed number *after* the Train click that took the focus from the
+    box: it holds a widget's value back while the kernel is busy, never a click. The number was
+    typed for that run, so it retrains with it under the same run number, without a 'restarted'
+    note (a browser test saw run 2 become run 4 under load)."""
+    dash.set(n_train=60000, epochs=20, batch_size=10, lr=1.0)
+    if stopped_first:
+        first = dash.start()
+        assert until(lambda: len(first.history.loss) > 0)
+        dash.stop_button.click()
+        dash.wait()
+    before = dash.trainer.runs
+    dash.train_button.click()      # heard first ...
+    dash.n_train.value = 3000      # ... the number typed before it, heard just after
+    assert until(lambda: dash.trainer.run.settings.n_train == 3000 and not dash.pending)
+    run = dash.trainer.run
+    assert run.number == before + 1 and dash.trainer.runs == before + 1
+    assert until(lambda: len(run.history.loss) > 0)
+    assert "restarted" not in dash.status.value and "already training" not in dash.status.value
+    assert len(training_threads()) == 1

@@ -19,6 +19,9 @@ What starts a run, and what never does:
   * After Stop, changed settings start nothing until Train is pressed. (The browser sends a
     slider's next value only once the kernel has answered the one before, but a click at once:
     Stop can overtake the slider's last value, which must not start a run again.)
+  * For the same reason Train can overtake the number typed just before it. A setting heard
+    within ``GRACE`` seconds of the Train that started the run belongs to that run: the run
+    starts again with it, under the same number and without a "restarted" note.
   * A new Dashboard (its cell run again) stops the runs of every older one, and so does Python
     exiting (a kernel shutting down).
 
@@ -28,11 +31,13 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 
 from .dashboard_view import DashboardView
 from .trainer import Settings, Trainer, close_all
 
 SETTLE = 0.6         # seconds without a change before a changed setting starts a run
+GRACE = 1.0          # seconds after Train in which a setting heard late still belongs to its run
 
 
 class Dashboard(DashboardView):
@@ -51,6 +56,7 @@ class Dashboard(DashboardView):
         self._replaced = None  # a run stopped by a changed setting: a new one follows at once
         self._held = False    # after Stop: changed settings wait for Train
         self._timer = None    # the pending start of a changed setting, until it settles
+        self._clicked = (None, 0.0)  # the run the last Train started, and when
         self._lock = threading.RLock()  # the click handlers and the timer's thread, one at a time
         super().__init__(data, settings, self._setting_changed, self._train_clicked,
                          self._stop_clicked)
@@ -105,6 +111,12 @@ class Dashboard(DashboardView):
             if self._held:
                 self._say("settings changed: press Train to train with them")
                 return
+            run, when = self._clicked
+            if run is not None and run is self.trainer.run and time.monotonic() - when < GRACE:
+                self._clicked = (None, 0.0)  # typed before Train, heard after it: the same run
+                self._cancel()
+                self._restart(renumber=True)
+                return
             self._cancel()
             self._timer = threading.Timer(self.settle, self._settled)
             self._timer.daemon = True
@@ -117,13 +129,16 @@ class Dashboard(DashboardView):
             self._timer = None
             self._restart()
 
-    def _restart(self):
-        """Start a run with the changed settings; stop the training one first."""
+    def _restart(self, renumber=False):
+        """Start a run with the changed settings; stop the training one first. ``renumber``:
+        the new run takes the stopped one's number, as the learner meant one run."""
         if self.trainer.running:
-            self.note = "settings changed: the run restarted with them"
             self._replaced = self.trainer.run  # its results are not worth drawing
             self.trainer.stop()
             self.trainer.wait(timeout=10)  # one mini-batch and a test score: well under a second
+            if renumber and not self.trainer.running:
+                self.trainer.runs -= 1  # it never showed a result: its number is reused
+            self.note = "" if renumber else "settings changed: the run restarted with them"
         else:
             self.note = "settings changed: a new run started with them"
         run = self.trainer.start(self.settings())
@@ -145,7 +160,7 @@ class Dashboard(DashboardView):
                 self._restart()
                 return
         self.note = ""
-        self.start()
+        self._clicked = (self.start(), time.monotonic())
 
     def _stop_clicked(self):
         idle = not self.trainer.running
