@@ -87,10 +87,10 @@ def collapse_note(net, X):
         the N(0, 1) start that has not moved; lesson 8);
       * hardly learned (a tiny rate, too few steps): neither.
     """
-    counts, pinned, saturated = np.zeros(net.sizes[-1], dtype=np.int64), 0, 0
-    step = chunk_columns(net.sizes, net.dtype, np.shape(X)[1])
-    for k in range(0, np.shape(X)[1], step):
-        *_, hidden, a = net.activations(np.asarray(X[:, k:k + step]))
+    X, counts, pinned, saturated = np.asarray(X), np.zeros(net.sizes[-1], dtype=np.int64), 0, 0
+    step = chunk_columns(net.sizes, net.dtype, X.shape[1])
+    for k in range(0, X.shape[1], step):
+        *_, hidden, a = net.activations(X[:, k:k + step])
         counts += np.bincount(np.argmax(a, axis=0), minlength=len(counts))
         pinned += np.count_nonzero((a < 1e-3) | (a > 1 - 1e-3))
         saturated += np.count_nonzero(hidden * (1 - hidden) < 0.01) if net.L > 1 else 0

@@ -42,12 +42,10 @@ def saturated_fraction(net, X, threshold=SATURATED):
 def after_steps(net, data, steps, batch_size, lr, seed=0, **options):
     """Train ``net`` in place for ``steps`` mini-batches only (``train`` stops it there)."""
     epochs = -(-steps * batch_size // data.X_train.shape[1])  # enough epochs to hold the steps
-    done = []
 
-    def count(progress):
-        done.append(1)
-        return len(done) >= steps
-    train(net, data, epochs, batch_size, lr, seed, callback=count, **options)
+    def enough(progress):  # steps taken so far: whole epochs, then this epoch's batches
+        return progress.epoch * progress.batches + progress.batch >= steps
+    train(net, data, epochs, batch_size, lr, seed, callback=enough, **options)
     return net
 
 
