@@ -106,3 +106,13 @@ def test_lesson_network_learns_enough_to_show_on_real_digits(mnist):
     assert net.sizes == bv.SIZES
     X, y = mnist.X_test[:, :2000], mnist.y_test[:2000]
     assert np.mean(net.predict(X) == y) > 0.6
+
+
+def test_passes_follow_the_networks_own_cost():
+    """delta^L drawn for a cross-entropy network is backprop's, not the quadratic one's."""
+    net = Network((4, 5, 3), init="classic", seed=1, cost="cross-entropy", output="softmax")
+    x, y = np.full((4, 1), 0.5), one_hot(np.array([2]), 3)
+    _, delta, _ = bv.passes(net, x, y)
+    _, nabla_b = net.backprop(x, y)  # with one example, dC/db^l is delta^l
+    for l in (1, 2):
+        np.testing.assert_allclose(delta[l], nabla_b[l], rtol=1e-12, atol=1e-15)

@@ -39,7 +39,7 @@ def passes(net, x, y):
     """
     a = net.activations(x)
     delta = [None] * (net.L + 1)
-    delta[net.L] = 2 * (a[net.L] - y) * a[net.L] * (1 - a[net.L])
+    delta[net.L] = net._output_delta(a[net.L], y)  # the network's own cost's delta^L
     for l in range(net.L - 1, 0, -1):
         delta[l] = (net.W[l + 1].T @ delta[l + 1]) * a[l] * (1 - a[l])
     return a, delta, net.W[1].T @ delta[1]

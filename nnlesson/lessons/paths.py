@@ -130,10 +130,6 @@ def paper_gradient(net, x, y):
     return nabla_W, nabla_b
 
 
-def true_gradient(net, x, y):
-    return net.backprop(x, y)
-
-
 def small_problem(n=8, seed=0):
     """``n`` points of the unit square, one-hot targets by which coordinate is larger."""
     X = np.random.default_rng(seed).uniform(size=(2, n))
@@ -148,7 +144,7 @@ def cost_curves(steps=400, lr=1.0, seed=0, sizes=(2, 2, 2, 2)):
     """
     X, Y = small_problem()
     curves = {}
-    for name, gradient in (("backprop", true_gradient), ("paper", paper_gradient)):
+    for name, gradient in (("backprop", Network.backprop), ("paper", paper_gradient)):
         net = Network(sizes, init="classic", seed=seed)
         costs = [cost(net.feedforward(X), Y)]
         for step in range(steps):
