@@ -12,7 +12,7 @@ import numpy as np
 
 from ..network import Network, sigmoid, sigmoid_prime
 from ..costs import one_hot
-from .exercises import Verdict, _as_numbers, _check, _examples, _inputs
+from .exercises import _as_numbers, _check, _examples, _inputs
 
 NO_M = ("There is no division by the batch size: the batch cost is the MEAN of the m examples' "
         "costs, so delta^L carries a 1/m (m = a_L.shape[1], the number of columns).")
@@ -84,9 +84,9 @@ def check_delta_L(fn):
     ]
     on_error = ("Every product here is entry by entry (*), not a matrix product (@): "
                 "2 * (a_L - y) * sigmoid_prime(z_L) / m, with m = a_L.shape[1].")
-    return Verdict(_check("your delta_L", fn, cases, mistakes, on_error,
-                          "delta^L = 2 (a^L - y) o sigma'(z^L) / m, o meaning entry by entry.",
-                          names=("a_L", "y", "z_L")))
+    return _check("your delta_L", fn, cases, mistakes, on_error,
+                  "delta^L = 2 (a^L - y) o sigma'(z^L) / m, o meaning entry by entry.",
+                  names=("a_L", "y", "z_L"))
 
 
 # ---- delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l) ----
@@ -114,9 +114,9 @@ def check_delta_prev(fn):
     ]
     on_error = ("Check the shapes: W_next is (n_(l+1), n_l) and delta_next is (n_(l+1), m), so "
                 "the product that gives (n_l, m) is W_next.T @ delta_next.")
-    return Verdict(_check("your delta_prev", fn, cases, mistakes, on_error,
-                          "delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l).",
-                          names=("W_next", "delta_next", "z")))
+    return _check("your delta_prev", fn, cases, mistakes, on_error,
+                  "delta^l = (W^(l+1))^T delta^(l+1) o sigma'(z^l).",
+                  names=("W_next", "delta_next", "z"))
 
 
 # ---- dC/dW^l = delta^l (a^(l-1))^T and dC/db^l = the row sums of delta^l ----
@@ -151,10 +151,10 @@ def check_gradients(fn):
     ]
     on_error = ("delta is (n_l, m) and a_prev is (n_(l-1), m): delta @ a_prev.T is (n_l, n_(l-1)); "
                 "delta.sum(axis=1, keepdims=True) is (n_l, 1).")
-    return Verdict(_check("your gradients", fn, cases, mistakes, on_error,
-                          "dC/dW^l = delta @ a_prev.T, dC/db^l = delta.sum(axis=1, "
-                          "keepdims=True).", names=("delta", "a_prev"),
-                          split=pair("dC/dW^l", "dC/db^l")))
+    return _check("your gradients", fn, cases, mistakes, on_error,
+                  "dC/dW^l = delta @ a_prev.T, dC/db^l = delta.sum(axis=1, "
+                  "keepdims=True).", names=("delta", "a_prev"),
+                  split=pair("dC/dW^l", "dC/db^l"))
 
 
 # ---- the whole backward pass ----
@@ -200,6 +200,6 @@ def check_backprop(fn):
     on_error = ("Feed forward keeping every a^l in a list (a[0] = X); then delta = delta_L(...), "
                 "and for l = L, ..., 1: the gradients of layer l, then delta = delta_prev(W[l], "
                 "delta, z^(l-1)). W[0] and b[0] are None, and so are nabla_W[0], nabla_b[0].")
-    return Verdict(_check("your backprop", fn, cases, mistakes, on_error,
-                          "Network.backprop: the four equations of this lesson.",
-                          names=("W", "b", "X", "Y"), split=layer_lists("nabla_W", "nabla_b")))
+    return _check("your backprop", fn, cases, mistakes, on_error,
+                  "Network.backprop: the four equations of this lesson.",
+                  names=("W", "b", "X", "Y"), split=layer_lists("nabla_W", "nabla_b"))

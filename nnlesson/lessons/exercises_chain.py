@@ -11,7 +11,7 @@ its answer with ``nnlesson.network.sigmoid`` and ``sigmoid_prime``. The shared m
 import numpy as np
 
 from ..network import sigmoid, sigmoid_prime
-from .exercises import Verdict, _check, _inputs
+from .exercises import _check, _inputs
 
 NAMES = ("a_prev", "w", "b", "y")
 
@@ -39,10 +39,10 @@ def check_sigmoid_prime(fn):
     ]
     on_error = ("Use NumPy, which works on whole arrays (np.exp, not math.exp); better still, "
                 "sigma(z) * (1 - sigma(z)) with nnlesson.sigmoid, which never overflows.")
-    return Verdict(_check("your sigmoid_prime", fn, cases, mistakes, on_error,
-                         "sigma'(z) = sigma(z) (1 - sigma(z)).",
-                         where=lambda args, index: f"the entry for z = {args[0][index]:g}",
-                         names=("z",)))
+    return _check("your sigmoid_prime", fn, cases, mistakes, on_error,
+                  "sigma'(z) = sigma(z) (1 - sigma(z)).",
+                  where=lambda args, index: f"the entry for z = {args[0][index]:g}",
+                  names=("z",))
 
 
 # ---- the chain rule on the one-neuron chain ----
@@ -92,9 +92,9 @@ def _check_chain(target, fn):
                  for other in LINKS if other != target]
     on_error = ("a_prev, w, b and y are NumPy arrays: use *, sigmoid and sigmoid_prime, which work "
                 "entry by entry (np.exp, not math.exp).")
-    return Verdict(_check(f"your {target}", fn, cases, mistakes, on_error,
-                         f"{target} = ({WHY[target].split(' = ')[1]}) * sigma'(z) * 2 (a - y), "
-                         f"z = w * a_prev + b, a = sigma(z).", names=NAMES))
+    return _check(f"your {target}", fn, cases, mistakes, on_error,
+                  f"{target} = ({WHY[target].split(' = ')[1]}) * sigma'(z) * 2 (a - y), "
+                  f"z = w * a_prev + b, a = sigma(z).", names=NAMES)
 
 
 def check_dC_dw(fn):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..costs import cost, one_hot
 from .descent import K, gradient_descent, quadratic_gradient
-from .exercises import Verdict, _check, _examples, _inputs
+from .exercises import _check, _examples, _inputs
 
 
 # ---- the expected outputs of a batch: one one-hot column per label ----
@@ -28,8 +28,8 @@ def check_one_hot(fn):
     ]
     on_error = ("Start from Y = np.zeros((n, len(y))), then set Y[y[t], t] = 1 for each example t "
                 "(or all at once: Y[y, np.arange(len(y))] = 1).")
-    return Verdict(_check("your one_hot", fn, cases, mistakes, on_error,
-                         "Y[i, t] = 1 if i == y[t] else 0, Y of shape (n, m).", names=("y", "n")))
+    return _check("your one_hot", fn, cases, mistakes, on_error,
+                  "Y[i, t] = 1 if i == y[t] else 0, Y of shape (n, m).", names=("y", "n"))
 
 
 # ---- the cost of one example: C_t = sum_i (a_i - y_i)^2 ----
@@ -60,9 +60,9 @@ def check_cost(fn):
          "their sum (np.sum)."),
     ]
     on_error = "The cost is np.sum((a - y)**2): a and y have the same shape, one entry per output."
-    return Verdict(_check("your cost of one example", fn, cases, mistakes, on_error,
-                         "C = sum_i (a_i - y_i)^2.",
-                         names=("a", "y")))
+    return _check("your cost of one example", fn, cases, mistakes, on_error,
+                  "C = sum_i (a_i - y_i)^2.",
+                  names=("a", "y"))
 
 
 # ---- the cost of a batch: the mean over the examples (columns) of C_t ----
@@ -89,8 +89,8 @@ def check_batch_cost(fn):
     on_error = ("A and Y have shape (n, m), one example per column: "
                 "np.sum((A - Y)**2) / A.shape[1] "
                 "is the mean over the m examples of each example's sum.")
-    return Verdict(_check("your batch cost", fn, cases, mistakes, on_error,
-                         "C = (1/m) sum_t sum_i (A[i, t] - Y[i, t])^2.", names=("A", "Y")))
+    return _check("your batch cost", fn, cases, mistakes, on_error,
+                  "C = (1/m) sum_t sum_i (A[i, t] - Y[i, t])^2.", names=("A", "Y"))
 
 
 # ---- one step of gradient descent on the lesson's bowl ----
@@ -113,5 +113,5 @@ def check_step(fn):
     ]
     on_error = ("v and grad are NumPy arrays of the same shape and eta a number: "
                 "return v - eta * grad.")
-    return Verdict(_check("your step", fn, cases, mistakes, on_error, "v_new = v - eta * grad.",
-                         names=("v", "grad", "eta")))
+    return _check("your step", fn, cases, mistakes, on_error, "v_new = v - eta * grad.",
+                  names=("v", "grad", "eta"))

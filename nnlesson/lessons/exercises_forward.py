@@ -6,7 +6,7 @@ shared machinery (``_check``) is in :mod:`nnlesson.lessons.exercises`.
 import numpy as np
 
 from ..network import Network, sigmoid
-from .exercises import Verdict, _check, _examples, _inputs
+from .exercises import _check, _examples, _inputs
 
 TRANSPOSED = ("It looks like W is transposed: W^l has shape (n_l, n_(l-1)), row j holds the "
               "weights into neuron j, so z = W @ a_prev + b.")
@@ -36,8 +36,8 @@ def check_weighted_sum(fn):
     ]
     on_error = ("Row j of W is W[j] (or W[j, :]); a_prev is a column, so a_prev[:, 0] is its "
                 "entries as a flat array. Then z_j = np.sum(W[j] * a_prev[:, 0]) + b[j, 0].")
-    return Verdict(_check("your weighted sum", fn, cases, mistakes, on_error,
-                         "z_j = sum_k W[j, k] a_prev[k] + b[j].", names=("W", "a_prev", "b", "j")))
+    return _check("your weighted sum", fn, cases, mistakes, on_error,
+                  "z_j = sum_k W[j, k] a_prev[k] + b[j].", names=("W", "a_prev", "b", "j"))
 
 
 # ---- one layer: a = sigma(W a_prev + b) ----
@@ -58,8 +58,8 @@ def check_feedforward_layer(fn):
     ]
     on_error = ("Check the shapes: W is (n_l, n_(l-1)) and a_prev is (n_(l-1), m), so the matrix "
                 "product is W @ a_prev (not W.T @ a_prev, not a_prev @ W, and @ rather than *).")
-    return Verdict(_check("your feedforward layer", fn, cases, mistakes, on_error,
-                         "a = sigma(W @ a_prev + b).", names=("W", "a_prev", "b")))
+    return _check("your feedforward layer", fn, cases, mistakes, on_error,
+                  "a = sigma(W @ a_prev + b).", names=("W", "a_prev", "b"))
 
 
 # ---- the whole network: a^0 = X, a^l = sigma(W^l a^(l-1) + b^l) for l = 1..L ----
@@ -99,6 +99,6 @@ def check_feedforward(fn):
     ]
     on_error = ("W[0] and b[0] are None (layers are numbered from 1), so start the loop at l = 1; "
                 "W[l] has shape (n_l, n_(l-1)), so each layer computes sigmoid(W[l] @ a + b[l]).")
-    return Verdict(_check("your feedforward", fn, cases, mistakes, on_error,
-                         "a = X, then a = sigmoid(W[l] @ a + b[l]) for l = 1, ..., L; return a.",
-                         names=("W", "b", "X")))
+    return _check("your feedforward", fn, cases, mistakes, on_error,
+                  "a = X, then a = sigmoid(W[l] @ a + b[l]) for l = 1, ..., L; return a.",
+                  names=("W", "b", "X"))

@@ -63,9 +63,9 @@ def check_sgd_step(fn):
     on_error = ("nabla_W, nabla_b = backprop(W, b, X, Y); then for l in range(1, len(W)) build "
                 "W[l] - lr * nabla_W[l] and b[l] - lr * nabla_b[l] into new lists starting with "
                 "None.")
-    return Verdict(_check("your sgd_step", fn, cases, mistakes, on_error,
-                          "W[l] - lr * dC/dW^l, b[l] - lr * dC/db^l for l = 1, ..., L.",
-                          names=("W", "b", "X", "Y", "lr"), split=layer_lists("W", "b")))
+    return _check("your sgd_step", fn, cases, mistakes, on_error,
+                  "W[l] - lr * dC/dW^l, b[l] - lr * dC/db^l for l = 1, ..., L.",
+                  names=("W", "b", "X", "Y", "lr"), split=layer_lists("W", "b"))
 
 
 # ---- one epoch: shuffle, cut into mini-batches, one step per batch ----
@@ -136,7 +136,7 @@ def _run_learner(fn):
 def check_train_epoch(fn):
     """fn(W, b, (X, Y), batch_size, lr, rng) should train one epoch in batch_order's batches."""
     if not callable(fn):
-        return Verdict(_check("your train_epoch", fn, [], [], "", ""))
+        return _check("your train_epoch", fn, [], [], "", "")
     rng, cases = _inputs(), []
     for sizes, n, batch_size, epochs in [((4, 3, 2), 9, 1, 1), ((5, 4, 3), 47, 7, 1),
                                          ((6, 5, 3), 95, 40, 2)]:
@@ -164,11 +164,11 @@ def check_train_epoch(fn):
                 "order = rng.permutation(X.shape[1]); then for k in range(0, n, "
                 "batch_size): idx = order[k:k + batch_size] and W, b = sgd_step(W, b, X[:, idx], "
                 "Y[:, idx], lr). Return W, b.")
-    return Verdict(_check("your train_epoch", _run_learner(fn), cases, mistakes, on_error,
-                          "order = rng.permutation(n), batches order[k:k + batch_size], one "
-                          "sgd_step each, in order.",
-                          names=("W", "b", "data", "batch_size", "lr", "seed", "epochs"),
-                          split=layer_lists("W", "b")))
+    return _check("your train_epoch", _run_learner(fn), cases, mistakes, on_error,
+                  "order = rng.permutation(n), batches order[k:k + batch_size], one "
+                  "sgd_step each, in order.",
+                  names=("W", "b", "data", "batch_size", "lr", "seed", "epochs"),
+                  split=layer_lists("W", "b"))
 
 
 # ---- the capstone: the learner's epoch against nnlesson.train ----
