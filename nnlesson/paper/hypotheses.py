@@ -112,79 +112,75 @@ class Hypothesis:
         return (W_T @ (a * (1.0 - a))) * g.sum(axis=-2, keepdims=True)
 
 
-def _h(name, description, words, reading="", **switches):
-    return Hypothesis(name, description, words, reading, **switches)
-
-
 HYPOTHESES = {h.name: h for h in [
-    _h("ours", "the course's correct training, N(0, 1) start (the baseline)", ""),
-    _h("factor_2_twice", "dC/dW^L with the factor 2 twice, as in the one-neuron formula",
-       "dC_t/dw^L = (a^(L-1)) sigma'(z^L) 2(a^L - y) = 2 sigma'(z^L) (a^(L-1)) 2(a^L - y)",
-       "The right-hand side is executed for the last layer's weights only: dC/dW^L is twice the "
-       "correct one. dC/db^L (printed with one 2) and the error carried back are correct.",
-       w_factor=2.0),
-    _h("y0_in_bias", "dC/db^L with y_0 for every output, as in the matrix summary",
-       "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0)",
-       "Every output neuron j subtracts y_0, the expected value of digit 0, instead of y_j; "
-       "dC/dW^L and the error carried back are correct.", bias_y0=True),
-    _h("sigma_z0", "row 1 of dC/dW^L uses sigma'(z_0^L), as the printed column does",
-       "2 [a_0 - y_0; a_1 - y_1; ...; a_i - y_i] sigma'[z_0^L; z_0^L; ...; z_i^L] . T(a^(L-1))",
-       "Only the second entry of the column is a slip (z_0 where z_1 belongs), so only row 1 of "
-       "dC/dW^L changes; dC/db^L and the error carried back are correct.", sigma_z0=True),
-    _h("k_plus_1_over_k", "the batch's gradient sum divided by K = m - 1, not by its m terms",
-       "dC/dw^L = 1/n sum_{k=0}^{n} dC_k/dw^L;  C = sum_{k=0}^{K} C_k / K",
-       "K + 1 terms, k = 0..K, over K. A batch has m examples, not m + 1, so the nearest "
-       "executable reading is K = m - 1: the sum of the m gradients over m - 1 (the mean times "
-       "m/(m-1); a batch of one is divided by 1).", mean_over="m-1"),
-    _h("cost_over_n", "the cost of one example divided by its n = 10 outputs",
-       "C_t(a^L, y) = sum_{i=1}^{n} (a_i^L - y_i)^2 / n",
-       "Every gradient is that of the cost over n = 10, so a tenth of the correct one (the "
-       "paper's own dC/da^L = 2(a^L - y) is the derivative of the sum).", cost_over_n=True),
-    _h("product_of_sums", "the recursion dC/da^(L-j) as a product of two sums",
-       "dC_t/da_k^(L-j) = sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
-       "Its layers are one too low (W^(L-j) has the wrong shape for a_k^(L-j) in a 784-32-16-10 "
-       "network), so they are read as L-j+1, h as j - 1: dC/da_k^(l-1) = (sum_i w^l_(i,k) "
-       "sigma'(z^l_i)) (sum_i dC/da^l_i). It starts at dC/da^(L-2): the paper gives dC/da^(L-1) "
-       "separately, correctly, as the recursion's base case.", recursion="product of sums"),
-    _h("product_of_sums_all", "the recursion as a product of two sums at every layer, L-1 too",
-       "dC_t/da_k^(L-j) = sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
-       "As product_of_sums, but the general formula is used for j = 1 as well, with dC/da^L = "
-       "2(a^L - y), instead of the paper's separate (correct) dC/da^(L-1).",
-       recursion="product of sums, all"),
-    _h("matrix_slips", "the many-neuron section's formulas all as printed (a combination)",
-       "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0);  sigma'[z_0^L; z_0^L; ...];  dC_t/da_k^(L-j) = "
-       "sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
-       "y0_in_bias, sigma_z0 and product_of_sums at once, each read as above: what a program "
-       "typed from the matrix formulas line by line would do.",
-       bias_y0=True, sigma_z0=True, recursion="product of sums"),
-    _h("uniform01", "every weight and bias drawn from U(0, 1), as Java's Math.random() gives",
-       "\"To start this process all the weights and biases are set randomly.\"",
-       "The paper does not say how; Math.random() is Java's plainest random number: [0, 1).",
-       start="uniform01"),
-    _h("uniform11", "every weight and bias drawn from U(-1, 1)",
-       "\"To start this process all the weights and biases are set randomly.\"",
-       "2 Math.random() - 1: the plainest start centred on 0.", start="uniform11"),
-    _h("pixels_255", "pixels left as 0..255 instead of scaled to 0..1",
-       "\"the value of the pixel would be equal to the activation of the first layer's neurons\"",
-       "MNIST stores pixels as bytes 0..255 and the paper never says it divides them by 255 "
-       "(though the same paragraph says an activation ranges from 0 to 1). Here 255 times our "
-       "[0, 1] values: the integers, to float32 rounding.", pixels=255.0),
-    _h("no_shuffle", "the images in the file's order every epoch, never shuffled",
-       "\"a subgroup of the training examples is selected and the gradient for it, is "
-       "calculated\"",
-       "The paper never mentions shuffling; batches are cut from images 0..59,999 in order.",
-       shuffle=False),
-    _h("batch_sum", "the batch's gradients summed, not averaged",
-       "\"This final subgroup gradient matrix is then scaled by the learning rate and "
-       "subtracted\"",
-       "Read as the sum of the batch's per-example gradients (a step m times the mean's). The "
-       "paper's own \"every gradient for each training example must be averaged\" argues "
-       "against it; it is tested because a program easily forgets to divide.", mean_over="1"),
-    _h("sum_over_n", "the batch's gradient sum divided by n = 10, the number of outputs",
-       "dC/dw^L = 1/n sum_{k=0}^{n} dC_k/dw^L  (n, a few lines earlier, is the number of outputs)",
-       "n is read as the n the paper had just defined, the number of output neurons, so the sum "
-       "of the m examples' gradients is divided by 10 whatever the batch size: steps m/10 times "
-       "the mean's (half at batch 5, ten times at batch 100).", mean_over="n"),
+    Hypothesis("ours", "the course's correct training, N(0, 1) start (the baseline)", ""),
+    Hypothesis("factor_2_twice", "dC/dW^L with the factor 2 twice, as in the one-neuron formula",
+        "dC_t/dw^L = (a^(L-1)) sigma'(z^L) 2(a^L - y) = 2 sigma'(z^L) (a^(L-1)) 2(a^L - y)",
+        "The right-hand side is executed for the last layer's weights only: dC/dW^L is twice the "
+        "correct one. dC/db^L (printed with one 2) and the error carried back are correct.",
+        w_factor=2.0),
+    Hypothesis("y0_in_bias", "dC/db^L with y_0 for every output, as in the matrix summary",
+        "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0)",
+        "Every output neuron j subtracts y_0, the expected value of digit 0, instead of y_j; "
+        "dC/dW^L and the error carried back are correct.", bias_y0=True),
+    Hypothesis("sigma_z0", "row 1 of dC/dW^L uses sigma'(z_0^L), as the printed column does",
+        "2 [a_0 - y_0; a_1 - y_1; ...; a_i - y_i] sigma'[z_0^L; z_0^L; ...; z_i^L] . T(a^(L-1))",
+        "Only the second entry of the column is a slip (z_0 where z_1 belongs), so only row 1 of "
+        "dC/dW^L changes; dC/db^L and the error carried back are correct.", sigma_z0=True),
+    Hypothesis("k_plus_1_over_k", "the batch's gradient sum divided by K = m - 1, not by its m terms",
+        "dC/dw^L = 1/n sum_{k=0}^{n} dC_k/dw^L;  C = sum_{k=0}^{K} C_k / K",
+        "K + 1 terms, k = 0..K, over K. A batch has m examples, not m + 1, so the nearest "
+        "executable reading is K = m - 1: the sum of the m gradients over m - 1 (the mean times "
+        "m/(m-1); a batch of one is divided by 1).", mean_over="m-1"),
+    Hypothesis("cost_over_n", "the cost of one example divided by its n = 10 outputs",
+        "C_t(a^L, y) = sum_{i=1}^{n} (a_i^L - y_i)^2 / n",
+        "Every gradient is that of the cost over n = 10, so a tenth of the correct one (the "
+        "paper's own dC/da^L = 2(a^L - y) is the derivative of the sum).", cost_over_n=True),
+    Hypothesis("product_of_sums", "the recursion dC/da^(L-j) as a product of two sums",
+        "dC_t/da_k^(L-j) = sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
+        "Its layers are one too low (W^(L-j) has the wrong shape for a_k^(L-j) in a 784-32-16-10 "
+        "network), so they are read as L-j+1, h as j - 1: dC/da_k^(l-1) = (sum_i w^l_(i,k) "
+        "sigma'(z^l_i)) (sum_i dC/da^l_i). It starts at dC/da^(L-2): the paper gives dC/da^(L-1) "
+        "separately, correctly, as the recursion's base case.", recursion="product of sums"),
+    Hypothesis("product_of_sums_all", "the recursion as a product of two sums at every layer, L-1 too",
+        "dC_t/da_k^(L-j) = sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
+        "As product_of_sums, but the general formula is used for j = 1 as well, with dC/da^L = "
+        "2(a^L - y), instead of the paper's separate (correct) dC/da^(L-1).",
+        recursion="product of sums, all"),
+    Hypothesis("matrix_slips", "the many-neuron section's formulas all as printed (a combination)",
+        "dC_t/db^L = 2 sigma'(z^L)(a^L - y_0);  sigma'[z_0^L; z_0^L; ...];  dC_t/da_k^(L-j) = "
+        "sum_i w_(i,k)^(L-j) sigma'(z_i^(L-h)) (sum_i dC_t/da_i^(L-j+1))",
+        "y0_in_bias, sigma_z0 and product_of_sums at once, each read as above: what a program "
+        "typed from the matrix formulas line by line would do.",
+        bias_y0=True, sigma_z0=True, recursion="product of sums"),
+    Hypothesis("uniform01", "every weight and bias drawn from U(0, 1), as Java's Math.random() gives",
+        "\"To start this process all the weights and biases are set randomly.\"",
+        "The paper does not say how; Math.random() is Java's plainest random number: [0, 1).",
+        start="uniform01"),
+    Hypothesis("uniform11", "every weight and bias drawn from U(-1, 1)",
+        "\"To start this process all the weights and biases are set randomly.\"",
+        "2 Math.random() - 1: the plainest start centred on 0.", start="uniform11"),
+    Hypothesis("pixels_255", "pixels left as 0..255 instead of scaled to 0..1",
+        "\"the value of the pixel would be equal to the activation of the first layer's neurons\"",
+        "MNIST stores pixels as bytes 0..255 and the paper never says it divides them by 255 "
+        "(though the same paragraph says an activation ranges from 0 to 1). Here 255 times our "
+        "[0, 1] values: the integers, to float32 rounding.", pixels=255.0),
+    Hypothesis("no_shuffle", "the images in the file's order every epoch, never shuffled",
+        "\"a subgroup of the training examples is selected and the gradient for it, is "
+        "calculated\"",
+        "The paper never mentions shuffling; batches are cut from images 0..59,999 in order.",
+        shuffle=False),
+    Hypothesis("batch_sum", "the batch's gradients summed, not averaged",
+        "\"This final subgroup gradient matrix is then scaled by the learning rate and "
+        "subtracted\"",
+        "Read as the sum of the batch's per-example gradients (a step m times the mean's). The "
+        "paper's own \"every gradient for each training example must be averaged\" argues "
+        "against it; it is tested because a program easily forgets to divide.", mean_over="1"),
+    Hypothesis("sum_over_n", "the batch's gradient sum divided by n = 10, the number of outputs",
+        "dC/dw^L = 1/n sum_{k=0}^{n} dC_k/dw^L  (n, a few lines earlier, is the number of outputs)",
+        "n is read as the n the paper had just defined, the number of output neurons, so the sum "
+        "of the m examples' gradients is divided by 10 whatever the batch size: steps m/10 times "
+        "the mean's (half at batch 5, ten times at batch 100).", mean_over="n"),
 ]}
 OURS = HYPOTHESES["ours"]
 

@@ -10,6 +10,7 @@ The full grid of 780 networks takes about 1.5 minutes of one core.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,6 +35,7 @@ PAPER_LRS = tuple(sorted({round(float(lr), 2) for lr in paper_table().lrs}))
 STACK_BYTES = 2_000_000
 
 
+@functools.lru_cache(maxsize=None)  # asked once per cell and per row: the table never changes
 def figures_of(lr):
     """Which of the paper's tables have a column for this learning rate: (11,), (12,), (11, 12)
     for 1.0, or () for a rate the paper never tried."""
