@@ -493,7 +493,6 @@ def test_real_mnist_validation_split(mnist):
     split = data.load_mnist(dtype=np.float64, progress=False, validation=True)
     assert split.X_train.shape == (784, 50000) and split.y_train.shape == (50000,)
     assert split.X_val.shape == (784, 10000) and split.y_val.shape == (10000,)
-    assert data.N_TRAIN - data.N_VAL == 50000
     # Exactly the full training set, cut in two: the first 50,000, then the last 10,000.
     assert np.array_equal(split.X_train, mnist.X_train[:, :50000])
     assert np.array_equal(split.y_train, mnist.y_train[:50000])
