@@ -57,10 +57,15 @@ def chunk_columns(sizes, dtype, n):
     return max(1, min(n, CHUNK_BYTES // (np.dtype(dtype).itemsize * max(sizes[1:]))))
 
 
+def chunks(net, X):
+    """The columns of X in chunks of ``chunk_columns`` (see CHUNK_BYTES)."""
+    step = chunk_columns(net.sizes, net.dtype, X.shape[1])
+    return (X[:, k:k + step] for k in range(0, X.shape[1], step))
+
+
 def outputs(net, X):
     """a^L for the columns of X, one chunk at a time (see CHUNK_BYTES)."""
-    step = chunk_columns(net.sizes, net.dtype, X.shape[1])
-    return (net.feedforward(X[:, k:k + step]) for k in range(0, X.shape[1], step))
+    return (net.feedforward(x) for x in chunks(net, X))
 
 
 def evaluate(net, X, y):
@@ -87,10 +92,9 @@ def collapse_note(net, X):
         the N(0, 1) start that has not moved; lesson 8);
       * hardly learned (a tiny rate, too few steps): neither.
     """
-    X, counts, pinned, saturated = np.asarray(X), np.zeros(net.sizes[-1], dtype=np.int64), 0, 0
-    step = chunk_columns(net.sizes, net.dtype, X.shape[1])
-    for k in range(0, X.shape[1], step):
-        *_, hidden, a = net.activations(X[:, k:k + step])
+    counts, pinned, saturated = np.zeros(net.sizes[-1], dtype=np.int64), 0, 0
+    for x in chunks(net, np.asarray(X)):
+        *_, hidden, a = net.activations(x)
         counts += np.bincount(np.argmax(a, axis=0), minlength=len(counts))
         pinned += np.count_nonzero((a < 1e-3) | (a > 1 - 1e-3))
         saturated += np.count_nonzero(hidden * (1 - hidden) < 0.01) if net.L > 1 else 0
@@ -223,6 +227,11 @@ def one_blas_thread():
                 _blas_holder.join()
 
 
+def decayed_lr(lr, epoch, lr_decay):
+    """The learning rate of epoch ``epoch`` (from 0): lr / (1 + epoch / k), or lr when k is None."""
+    return lr if lr_decay is None else lr / (1 + epoch / lr_decay)
+
+
 def train(net, data, epochs=1, batch_size=40, lr=4.0, seed=0, callback=None, l2=0.0,
           lr_decay=None):
     """Train ``net`` in place on ``data`` (a :class:`~nnlesson.data.Dataset`); returns a History.
@@ -265,7 +274,7 @@ def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0, lr_decay=N
                 history.stopped = True
             return history.stopped
         start = time.perf_counter()
-        rate = lr if lr_decay is None else lr / (1 + epoch / lr_decay)
+        rate = decayed_lr(lr, epoch, lr_decay)
         engine.run_epoch(order, rate, after_batch, l2)
         history.seconds.append(time.perf_counter() - start)
         history.test_accuracy.append(evaluate(net, data.X_test, data.y_test))

@@ -70,7 +70,7 @@ def check_sgd_step(fn):
 
 # ---- one epoch: shuffle, cut into mini-batches, one step per batch ----
 
-def _epochs(W, b, X, Y, batch_size, lr, orders):
+def _epochs(W, b, X, Y, lr, orders):
     """Steps on the batches of each order in turn (the package's answer and the wrong ones)."""
     for order in orders:
         for idx in order:
@@ -90,7 +90,7 @@ def _wrong_epoch(mistake):
         n, rng = X.shape[1], np.random.default_rng(seed)
         orders = [_cut(rng.permutation(n), batch_size, keep_last=False) if mistake == "drop last"
                   else _cut(np.arange(n), batch_size) for _ in range(epochs)]
-        return _epochs(W, b, X, Y, batch_size, lr, orders)
+        return _epochs(W, b, X, Y, lr, orders)
     return run
 
 
@@ -112,7 +112,7 @@ def _shuffles_once(fn):
     try:
         first, second = (_call(fn, (list(net.W), list(net.b), (X.copy(), Y.copy()), 3, 1.0, rng))
                          for _ in range(2))
-        unshuffled = _epochs(net.W, net.b, X, Y, 3, 1.0, [_cut(np.arange(10), 3)])
+        unshuffled = _epochs(net.W, net.b, X, Y, 1.0, [_cut(np.arange(10), 3)])
         same = lambda u, v: all(np.array_equal(x, y) for x, y in zip(u[0][1:] + u[1][1:],  # noqa
                                                                      v[0][1:] + v[1][1:]))
         return same(first, second) and not np.allclose(first[0][1], unshuffled[0][1])

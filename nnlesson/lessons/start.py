@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..network import sigmoid, sigmoid_prime
+from ..network import sigmoid_prime
 from ..training import train
 from .plots import new_figure
 
@@ -27,11 +27,8 @@ Z_SATURATED = float(np.arccosh((1 / SATURATED - 2) / 2))
 
 def hidden_z(net, X):
     """[z^1, ..., z^(L-1)]: the weighted inputs of every hidden layer for the columns of X."""
-    z, a = [], np.asarray(X, dtype=net.dtype)
-    for l in range(1, net.L):
-        z.append(net.W[l] @ a + net.b[l])
-        a = sigmoid(z[-1])
-    return z
+    a = net.activations(np.asarray(X, dtype=net.dtype))
+    return [net.W[l] @ a[l - 1] + net.b[l] for l in range(1, net.L)]
 
 
 def saturated_fraction(net, X, threshold=SATURATED):
