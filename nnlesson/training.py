@@ -140,12 +140,13 @@ class MiniBatches:
     """
 
     def __init__(self, X, y, n_outputs, dtype, batch_size, epochs, seed):
+        # the cheap checks first: a bad setting must not cost the copy of the whole set
+        self.batch_size = check_batch_size(batch_size, np.shape(X)[1])
+        self.epochs, self.seed = check_epochs(epochs), seed
         self.rows = np.ascontiguousarray(np.asarray(X).T, dtype=dtype)
         if not np.all(np.isfinite(self.rows)):
             raise ValueError("the training images contain NaN or infinite values")
         self.Y_rows = np.ascontiguousarray(one_hot(y, n_outputs).T, dtype=dtype)
-        self.batch_size = check_batch_size(batch_size, len(self.rows))
-        self.epochs, self.seed = check_epochs(epochs), seed
 
     def __iter__(self):
         """(epoch, the epoch's list of index arrays), for each epoch."""
@@ -261,8 +262,7 @@ def _train(net, data, epochs, batch_size, lr, seed, callback, l2=0.0, lr_decay=N
         raise ValueError(f"callback must be a function of one Progress, or None, "
                          f"got {callback!r}")
     X, y = _check_data(net, data)
-    check_batch_size(batch_size, X.shape[1])
-    # Every setting is checked: only now the (possibly large) copy, once. The engine takes the
+    # MiniBatches checks the batch size, then makes the (possibly large) copy, once. The engine takes the
     # steps of Network.sgd_step with the same numbers, only faster (engine.py says how).
     batches = MiniBatches(X, y, net.sizes[-1], net.dtype, batch_size, epochs, seed)
     engine = Engine(net, batches.rows.T, batches.Y_rows.T)  # the rows as they are: no copy

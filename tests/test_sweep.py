@@ -3,6 +3,7 @@ import builtins
 import csv
 import os
 import threading
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -484,3 +485,18 @@ def test_csv_from_before_the_variants_is_read_as_ours_and_kept_in_its_columns(mn
                                          f"--variant no_shuffle"):
         run_to_csv(str(path), data, batch_sizes=[100], lrs=[0.5], variant="no_shuffle")
     assert len(read_results(str(path))) == 2
+
+
+@pytest.mark.parametrize("kwargs", [dict(batch_size=70000), dict(epochs=0)])
+def test_a_stack_refuses_a_bad_setting_before_copying_the_images(mnist, kwargs):
+    """train_stack converts the 60,000 float64 images to the stack's float32 (188 MB): not before
+    its batch size and epochs are checked (it used to copy first). A memory measurement."""
+    stack = Stack([Network(seed=0, dtype=np.float32)])
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):
+            train_stack(stack, mnist, lrs=(1.0,), **kwargs)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 60000 * 784 * 4 / 10
